@@ -1,0 +1,89 @@
+//! The page frame: header, footer, language switch.
+
+use crate::i18n::{use_i18n, Lang};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"P"</span>
+                    <span class="brand-name">"Proofolio"</span>
+                    <span class="brand-tagline">{i18n.t(|t| t.tagline)}</span>
+                </a>
+                <nav class="site-nav" aria-label="Primary">
+                    <a href="/#how">{i18n.t(|t| t.nav_how)}</a>
+                    <LangSwitch />
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Links that work without JavaScript (the server sets the cookie and sends
+/// the visitor back); once hydrated, a click switches the page in place.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    view! {
+        <div class="lang-switch" role="group" aria-label=i18n.t(|t| t.lang_label)>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    let href = move || {
+                        let path = location.pathname.get();
+                        format!("/lang/{}?next={}", lang.code(), encode_component(&path))
+                    };
+                    view! {
+                        <a
+                            href=href
+                            hreflang=lang.code()
+                            lang=lang.code()
+                            class="lang-option"
+                            data-lang=lang.code()
+                            aria-current=move || (i18n.lang() == lang).then_some("true")
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                i18n.set(lang);
+                            }
+                        >
+                            {lang.native_name()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <div class="container footer-row">
+                <p>{i18n.t(|t| t.footer_note)}</p>
+                <nav aria-label="Footer">
+                    <a href="/api/v1/docs" rel="external">{i18n.t(|t| t.footer_api)}</a>
+                </nav>
+            </div>
+        </footer>
+    }
+}
+
+/// Percent-encode a path for use as a query value.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

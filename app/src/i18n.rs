@@ -1,0 +1,273 @@
+//! Korean and English. Korean first: it is the default when the visitor has
+//! expressed no preference. The choice is remembered in the `lang` cookie;
+//! the server renders `<html lang>` from it and the browser reads that back
+//! on hydration, so both sides always agree.
+
+use leptos::prelude::*;
+
+pub const COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Ko, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Ko => "한국어",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "ko" | "ko-kr" => Some(Lang::Ko),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first of our languages in an `Accept-Language` header, honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut ranked: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut bits = part.split(';');
+                let tag = bits.next()?.trim();
+                let primary = tag.split('-').next()?;
+                let lang = Lang::from_code(primary)?;
+                let q = bits
+                    .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                (q > 0.0).then_some((q, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        ranked.first().map(|(_, l)| *l)
+    }
+
+    /// The cookie wins, then `Accept-Language`, then Korean.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        cookie
+            .and_then(Lang::from_code)
+            .or_else(|| accept_language.and_then(Lang::from_accept_language))
+            .unwrap_or_default()
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Ko => &KO,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The current language, reactive. Provided once by `App`.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+impl I18n {
+    pub fn lang(&self) -> Lang {
+        self.0.get()
+    }
+
+    /// A reactive lookup: `t(|t| t.hero_title)`.
+    pub fn t(&self, f: fn(&'static Texts) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.0;
+        move || f(lang.get().texts())
+    }
+
+    /// Switch language in the browser and remember it.
+    pub fn set(&self, lang: Lang) {
+        self.0.set(lang);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(html) = doc.document_element() {
+                    let _ = html.set_attribute("lang", lang.code());
+                }
+                if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
+                    let _ = doc.set_cookie(&cookie_value(lang));
+                }
+            }
+        }
+    }
+}
+
+/// The `Set-Cookie` value that remembers `lang` for a year.
+pub fn cookie_value(lang: Lang) -> String {
+    format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code())
+}
+
+/// The language this render starts in: on the server from the request, in
+/// the browser from what the server rendered into `<html lang>`.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>();
+        let header = |name: http::HeaderName| {
+            parts.as_ref().and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(str::to_string)
+        };
+        let cookie = header(http::header::COOKIE).and_then(|c| {
+            c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=").map(str::to_string))
+        });
+        return Lang::negotiate(cookie.as_deref(), header(http::header::ACCEPT_LANGUAGE).as_deref());
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        return web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|h| h.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default();
+    }
+    #[allow(unreachable_code)]
+    Lang::default()
+}
+
+pub struct Texts {
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_how: &'static str,
+    pub nav_api: &'static str,
+    pub lang_label: &'static str,
+    pub hero_kicker: &'static str,
+    pub hero_title: &'static str,
+    pub hero_lead: &'static str,
+    pub hero_cta: &'static str,
+    pub how_title: &'static str,
+    pub step1_title: &'static str,
+    pub step1_body: &'static str,
+    pub step2_title: &'static str,
+    pub step2_body: &'static str,
+    pub step3_title: &'static str,
+    pub step3_body: &'static str,
+    pub step4_title: &'static str,
+    pub step4_body: &'static str,
+    pub demo_title: &'static str,
+    pub demo_lead: &'static str,
+    pub demo_example: &'static str,
+    pub demo_bullet: &'static str,
+    pub demo_show: &'static str,
+    pub demo_hide: &'static str,
+    pub demo_receipt_repo: &'static str,
+    pub demo_receipt_pr: &'static str,
+    pub demo_receipt_deps: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub not_found_home: &'static str,
+    pub footer_note: &'static str,
+    pub footer_api: &'static str,
+}
+
+pub static KO: Texts = Texts {
+    tagline: "근거가 있는 이력서",
+    skip_to_content: "본문으로 건너뛰기",
+    nav_how: "사용 방법",
+    nav_api: "API",
+    lang_label: "언어",
+    hero_kicker: "개발자를 위한 이력서",
+    hero_title: "코드가 증명하는 이력서",
+    hero_lead: "Proofolio는 GitHub에 남긴 실제 작업을 읽어 기술 프로필을 만들고, 모든 문장이 근거 저장소·PR·커밋으로 연결되는 이력서를 작성합니다. 브라우저에서 다듬고, 링크로 공유하고, 채용 공고와 비교해 보세요.",
+    hero_cta: "어떻게 동작하나요?",
+    how_title: "네 단계로 완성되는 이력서",
+    step1_title: "로그인",
+    step1_body: "GitHub, Google, 카카오 또는 회사의 OIDC 계정으로 로그인합니다.",
+    step2_title: "GitHub 가져오기",
+    step2_body: "저장소, 언어별 코드량, 의존성 매니페스트, 병합된 PR을 읽어 근거가 달린 기술 프로필을 만듭니다.",
+    step3_title: "이력서 생성",
+    step3_body: "LLM이 한국어 또는 영어로 이력서를 씁니다. 모든 항목에는 근거 링크가 붙습니다.",
+    step4_title: "공유와 비교",
+    step4_body: "링크로 공유하고 피드백을 받고, 채용 공고가 요구하는 기술과 내 코드를 비교합니다.",
+    demo_title: "영수증이 붙은 한 줄",
+    demo_lead: "이력서의 모든 주장은 실제 작업으로 이어집니다. 눌러서 근거를 확인해 보세요.",
+    demo_example: "예시",
+    demo_bullet: "Rust와 Axum으로 초당 2천 건을 처리하는 API 서버를 구축하고 운영",
+    demo_show: "근거 보기",
+    demo_hide: "근거 숨기기",
+    demo_receipt_repo: "저장소: 커밋 312개, Rust 148 KB",
+    demo_receipt_pr: "병합된 PR: 연결 풀 재사용으로 지연 시간 40% 단축",
+    demo_receipt_deps: "Cargo.toml: axum, tokio, sqlx",
+    not_found_title: "페이지를 찾을 수 없습니다",
+    not_found_body: "주소가 바뀌었거나 없는 페이지입니다.",
+    not_found_home: "처음으로 돌아가기",
+    footer_note: "Proofolio — 코드로 증명하는 이력서.",
+    footer_api: "API 문서",
+};
+
+pub static EN: Texts = Texts {
+    tagline: "A résumé with receipts",
+    skip_to_content: "Skip to content",
+    nav_how: "How it works",
+    nav_api: "API",
+    lang_label: "Language",
+    hero_kicker: "Résumés for developers",
+    hero_title: "A résumé your code can prove",
+    hero_lead: "Proofolio reads the work you have actually done on GitHub, derives a skill profile, and writes a résumé in which every line links back to its evidence: the repository, the pull request, the commit. Edit it in the browser, share it by link, and compare it with what job postings ask for.",
+    hero_cta: "How does it work?",
+    how_title: "A résumé in four steps",
+    step1_title: "Sign in",
+    step1_body: "With GitHub, Google, Kakao or your company's OIDC provider.",
+    step2_title: "Import from GitHub",
+    step2_body: "Repositories, languages by bytes, dependency manifests and merged pull requests become a skill profile with evidence.",
+    step3_title: "Generate",
+    step3_body: "An LLM writes your résumé in Korean or English. Every item keeps a link to its evidence.",
+    step4_title: "Share and compare",
+    step4_body: "Share it by link, get feedback, and see how your code matches what employers are hiring for.",
+    demo_title: "One line, with receipts",
+    demo_lead: "Every claim in the résumé leads to real work. Press the button to see the evidence.",
+    demo_example: "Example",
+    demo_bullet: "Built and ran an API server in Rust and Axum serving 2,000 requests per second",
+    demo_show: "Show receipts",
+    demo_hide: "Hide receipts",
+    demo_receipt_repo: "Repository: 312 commits, 148 KB of Rust",
+    demo_receipt_pr: "Merged PR: connection pooling cut latency by 40%",
+    demo_receipt_deps: "Cargo.toml: axum, tokio, sqlx",
+    not_found_title: "Page not found",
+    not_found_body: "The address may have changed, or the page never existed.",
+    not_found_home: "Back to the start",
+    footer_note: "Proofolio — a résumé your code can prove.",
+    footer_api: "API docs",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korean_is_the_default() {
+        assert_eq!(Lang::negotiate(None, None), Lang::Ko);
+        assert_eq!(Lang::negotiate(None, Some("fr-FR,de;q=0.8")), Lang::Ko);
+    }
+
+    #[test]
+    fn the_cookie_beats_the_browser() {
+        assert_eq!(Lang::negotiate(Some("en"), Some("ko-KR,ko;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("xx"), Some("en-US,en;q=0.9")), Lang::En);
+    }
+
+    #[test]
+    fn accept_language_honours_quality() {
+        assert_eq!(Lang::from_accept_language("en;q=0.4, ko-KR;q=0.9"), Some(Lang::Ko));
+        assert_eq!(Lang::from_accept_language("ko;q=0, en"), Some(Lang::En));
+    }
+}

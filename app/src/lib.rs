@@ -1,0 +1,72 @@
+//! Proofolio's application crate: the Leptos components, routes and server
+//! functions shared by the server (feature `ssr`) and the browser (feature
+//! `hydrate`), the wire types, and — under `ssr` only — the services,
+//! entities and state they use on the server.
+
+#![recursion_limit = "256"]
+
+pub mod api_types;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+use crate::{
+    components::{Footer, Header},
+    i18n::{initial_lang, I18n},
+    pages::{Landing, NotFound},
+};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n(RwSignal::new(initial_lang()));
+    provide_context(i18n);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/proofolio.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Proofolio".to_string() } else { format!("{title} · Proofolio") }
+        } />
+        <Router>
+            <a class="skip-link" href="#main">{i18n.t(|t| t.skip_to_content)}</a>
+            <Header />
+            <main id="main" class="main">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=Landing />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}

@@ -1,0 +1,384 @@
+//! One `Settings` type, layered: built-in defaults (the embedded default),
+//! then an optional TOML file, then `PROOFOLIO__SECTION__KEY` environment
+//! variables.
+//!
+//! The embedded default needs no configuration at all: a SQLite file, the
+//! in-process store, ephemeral keys. Under `profile = "production"` every part
+//! must be real and every secret present, or [`Settings::validate`] refuses.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::{collections::BTreeMap, path::PathBuf};
+
+pub const ENV_PREFIX: &str = "PROOFOLIO";
+/// Path of an optional configuration file; `proofolio.toml` in the working
+/// directory is read when this is unset and the file exists.
+pub const CONFIG_FILE_ENV: &str = "PROOFOLIO_CONFIG";
+pub const DEFAULT_SQLITE_URL: &str = "sqlite://data/proofolio.db?mode=rwc";
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The embedded default: works on a fresh machine with nothing configured.
+    #[default]
+    Local,
+    /// Every part real, every secret required, no local-only conveniences.
+    Production,
+}
+
+impl Profile {
+    pub fn is_production(self) -> bool {
+        self == Profile::Production
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub profile: Profile,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub server: ServerSettings,
+    pub log: LogSettings,
+    pub auth: AuthSettings,
+    pub security: SecuritySettings,
+    pub jobs: JobSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`. Unset means the embedded SQLite file.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, max_connections: 10 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RedisSettings {
+    /// Unset means the in-process store (one instance only).
+    pub url: Option<SecretString>,
+    /// Every key and channel this instance uses starts with this prefix.
+    pub key_prefix: String,
+    pub connect_timeout_ms: u64,
+    pub response_timeout_ms: u64,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "proofolio:".into(),
+            connect_timeout_ms: 1_000,
+            response_timeout_ms: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    /// The address users reach the app at; used for absolute links, cookie
+    /// security and origin checks. Defaults to `http://{LEPTOS_SITE_ADDR}`.
+    pub public_url: Option<String>,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+    /// Upper bound for one request (SSE streams excluded).
+    pub request_timeout_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable text under `local`, JSON under `production`.
+    #[default]
+    Auto,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Auto, filter: "info,sqlx=warn,sea_orm=warn,tower_http=info".into() }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// Key material that signs access tokens and session cookies.
+    /// Required under `production`; ephemeral (random per start) otherwise.
+    pub signing_key: Option<SecretString>,
+    /// OAuth / OIDC providers, configured by the accounts capability.
+    pub github: Option<OAuthClientSettings>,
+    pub google: Option<OAuthClientSettings>,
+    pub kakao: Option<OAuthClientSettings>,
+    /// Generic OIDC providers: `PROOFOLIO__AUTH__OIDC__<NAME>__ISSUER` etc.
+    pub oidc: BTreeMap<String, OidcProviderSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OAuthClientSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OidcProviderSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SecuritySettings {
+    /// Key that encrypts third-party tokens at rest (32 bytes, base64).
+    /// Required under `production`; ephemeral otherwise.
+    pub encryption_key: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// Jobs this instance runs at once; 0 disables the worker (web only).
+    pub concurrency: usize,
+    pub poll_interval_ms: u64,
+    /// A claimed job is another instance's to take over once its lease
+    /// lapses without a heartbeat.
+    pub lease_secs: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self { concurrency: 2, poll_interval_ms: 500, lease_secs: 30 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration could not be read: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("refusing to start under the production profile: {}", .0.join("; "))]
+    Production(Vec<String>),
+}
+
+impl Settings {
+    /// Defaults, then the optional file, then the process environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        let file = std::env::var(CONFIG_FILE_ENV).ok().map(PathBuf::from);
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// The same layering with explicit inputs, for tests.
+    pub fn load_from(
+        file: Option<PathBuf>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SettingsError> {
+        let vars: config::Map<String, String> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__")))
+            .collect();
+        let mut builder = config::Config::builder();
+        builder = match file {
+            Some(path) => builder.add_source(config::File::from(path).required(true)),
+            None => builder.add_source(config::File::with_name("proofolio").required(false)),
+        };
+        let settings: Settings = builder
+            .add_source(
+                config::Environment::with_prefix(ENV_PREFIX)
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true)
+                    .source(Some(vars)),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Under `production`, every part must be real and every secret set.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if !self.profile.is_production() {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        let set = |s: &Option<SecretString>| s.as_ref().is_some_and(|s| !s.expose_secret().trim().is_empty());
+        if !set(&self.database.url) {
+            missing.push("PROOFOLIO__DATABASE__URL is required (PostgreSQL)".to_string());
+        }
+        if !set(&self.redis.url) {
+            missing.push("PROOFOLIO__REDIS__URL is required".to_string());
+        }
+        if !set(&self.auth.signing_key) {
+            missing.push("PROOFOLIO__AUTH__SIGNING_KEY is required".to_string());
+        } else if self.auth.signing_key.as_ref().is_some_and(|k| k.expose_secret().len() < 32) {
+            missing.push("PROOFOLIO__AUTH__SIGNING_KEY must be at least 32 characters".to_string());
+        }
+        if !set(&self.security.encryption_key) {
+            missing.push("PROOFOLIO__SECURITY__ENCRYPTION_KEY is required".to_string());
+        }
+        if self.public_url_configured().is_none() {
+            missing.push("PROOFOLIO__SERVER__PUBLIC_URL is required".to_string());
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(SettingsError::Production(missing))
+        }
+    }
+
+    fn public_url_configured(&self) -> Option<&str> {
+        self.server.public_url.as_deref().filter(|u| !u.trim().is_empty())
+    }
+
+    /// The database URL, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        self.database
+            .url
+            .as_ref()
+            .map(|u| u.expose_secret().to_string())
+            .unwrap_or_else(|| DEFAULT_SQLITE_URL.to_string())
+    }
+
+    /// The public origin, e.g. `https://proofolio.example`, without a slash.
+    pub fn public_url(&self, site_addr: std::net::SocketAddr) -> String {
+        match self.public_url_configured() {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{site_addr}"),
+        }
+    }
+
+    pub fn log_as_json(&self) -> bool {
+        match self.log.format {
+            LogFormat::Auto => self.profile.is_production(),
+            LogFormat::Text => false,
+            LogFormat::Json => true,
+        }
+    }
+}
+
+/// A URL with any password removed, safe for logs.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let rest = match rest.rsplit_once('@') {
+                Some((_, host)) => host,
+                None => rest,
+            };
+            let rest = rest.split('?').next().unwrap_or(rest);
+            format!("{scheme}://{rest}")
+        }
+        None => "(unparsable url)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn nothing_configured_is_the_embedded_default() {
+        let s = Settings::load_from(None, vars(&[])).unwrap();
+        assert_eq!(s.profile, Profile::Local);
+        assert_eq!(s.database_url(), DEFAULT_SQLITE_URL);
+        assert!(s.redis.url.is_none());
+        assert!(!s.log_as_json());
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys() {
+        let s = Settings::load_from(
+            None,
+            vars(&[
+                ("PROOFOLIO__DATABASE__URL", "postgres://u:p@db/proofolio"),
+                ("PROOFOLIO__REDIS__URL", "redis://cache:6379"),
+                ("PROOFOLIO__JOBS__CONCURRENCY", "7"),
+                ("PROOFOLIO__AUTH__OIDC__ACME__ISSUER", "https://id.acme.test"),
+                ("PROOFOLIO__AUTH__OIDC__ACME__CLIENT_ID", "cid"),
+                ("PROOFOLIO__AUTH__OIDC__ACME__CLIENT_SECRET", "sec"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.database_url(), "postgres://u:p@db/proofolio");
+        assert_eq!(s.jobs.concurrency, 7);
+        assert_eq!(s.auth.oidc["acme"].issuer, "https://id.acme.test");
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_its_secrets() {
+        let err = Settings::load_from(None, vars(&[("PROOFOLIO__PROFILE", "production")])).unwrap_err();
+        let msg = err.to_string();
+        for key in [
+            "PROOFOLIO__DATABASE__URL",
+            "PROOFOLIO__REDIS__URL",
+            "PROOFOLIO__AUTH__SIGNING_KEY",
+            "PROOFOLIO__SECURITY__ENCRYPTION_KEY",
+            "PROOFOLIO__SERVER__PUBLIC_URL",
+        ] {
+            assert!(msg.contains(key), "{msg} should name {key}");
+        }
+    }
+
+    #[test]
+    fn production_starts_when_everything_is_set() {
+        let s = Settings::load_from(
+            None,
+            vars(&[
+                ("PROOFOLIO__PROFILE", "production"),
+                ("PROOFOLIO__DATABASE__URL", "postgres://db/p"),
+                ("PROOFOLIO__REDIS__URL", "redis://cache"),
+                ("PROOFOLIO__AUTH__SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
+                ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", "k"),
+                ("PROOFOLIO__SERVER__PUBLIC_URL", "https://proofolio.example/"),
+            ]),
+        )
+        .unwrap();
+        assert!(s.log_as_json());
+        assert_eq!(s.public_url("127.0.0.1:3000".parse().unwrap()), "https://proofolio.example");
+    }
+
+    #[test]
+    fn a_config_file_sits_between_defaults_and_environment() {
+        let dir = std::env::temp_dir().join(format!("proofolio-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.toml");
+        std::fs::write(&path, "[jobs]\nconcurrency = 5\npoll_interval_ms = 50\n").unwrap();
+        let s = Settings::load_from(Some(path), vars(&[("PROOFOLIO__JOBS__CONCURRENCY", "9")])).unwrap();
+        assert_eq!(s.jobs.concurrency, 9, "environment wins over the file");
+        assert_eq!(s.jobs.poll_interval_ms, 50, "the file wins over defaults");
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_password() {
+        assert_eq!(redact_url("postgres://user:hunter2@db:5432/app?sslmode=require"), "postgres://db:5432/app");
+        assert_eq!(redact_url("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+    }
+}

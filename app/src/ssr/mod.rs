@@ -1,0 +1,11 @@
+//! Everything that only runs on the server. Never compiled to wasm.
+
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod jobs;
+pub mod metrics;
+pub mod state;
+pub mod store;
+pub mod web;

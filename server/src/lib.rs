@@ -1,0 +1,7 @@
+//! The Proofolio server: start-up, the router (Leptos pages, the REST API,
+//! operations endpoints), middleware and telemetry.
+
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

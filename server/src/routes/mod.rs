@@ -1,0 +1,6 @@
+//! HTTP routes. The JSON API lives under `/api/v1`, one module per resource,
+//! each described in the OpenAPI document as it is added.
+
+pub mod api;
+pub mod lang;
+pub mod ops;

@@ -1,0 +1,247 @@
+//! Building the application from `Settings`, serving it, shutting it down.
+
+use crate::{middleware, routes};
+use app::{
+    shell,
+    ssr::{
+        config::{redact_url, Settings},
+        db,
+        jobs::{JobQueue, Worker, WorkerConfig},
+        metrics::Metrics,
+        state::{AppState, Keys},
+        store::{MemoryStore, RedisStore, SharedStore},
+    },
+    App,
+};
+use axum::{
+    http::{HeaderName, Request},
+    routing::get,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Leptos options from the variables cargo-leptos sets, with the project's
+/// values where it has not run (tests, the Docker image sets them too).
+pub fn leptos_options() -> LeptosOptions {
+    let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_string());
+    let env = match var("LEPTOS_ENV", "DEV").to_ascii_uppercase().as_str() {
+        "PROD" | "PRODUCTION" => leptos::config::Env::PROD,
+        _ => leptos::config::Env::DEV,
+    };
+    LeptosOptions::builder()
+        .output_name(var("LEPTOS_OUTPUT_NAME", "proofolio"))
+        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(var("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse::<SocketAddr>().unwrap_or(([127, 0, 0, 1], 3000).into()))
+        .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .env(env)
+        .build()
+}
+
+/// Connect every part and log, one line each, whether it is real or an
+/// embedded stand-in.
+pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    let profile = if settings.profile.is_production() { "production" } else { "local" };
+    tracing::info!(profile, "starting Proofolio {}", env!("CARGO_PKG_VERSION"));
+
+    let db_url = settings.database_url();
+    let db = db::connect(&db_url, settings.database.max_connections).await?;
+    let kind = if settings.database.url.is_none() { "embedded stand-in" } else { "real" };
+    tracing::info!(part = "database", backend = db::backend_name(&db), url = %redact_url(&db_url), "{kind}; migrations applied");
+
+    let store: SharedStore = match &settings.redis.url {
+        Some(url) => {
+            let store = RedisStore::new(
+                url.expose_secret(),
+                settings.redis.key_prefix.clone(),
+                Duration::from_millis(settings.redis.connect_timeout_ms),
+                Duration::from_millis(settings.redis.response_timeout_ms),
+            )?;
+            match app::ssr::store::Store::ping(&store).await {
+                Ok(()) => tracing::info!(part = "store", backend = "redis", url = %redact_url(url.expose_secret()), "real"),
+                Err(e) => tracing::warn!(part = "store", backend = "redis", error = %e,
+                    "real, but not reachable yet; features that need it degrade until it is"),
+            }
+            Arc::new(store)
+        }
+        None => {
+            tracing::info!(part = "store", backend = "memory", "embedded stand-in: in-process, for a single instance only");
+            Arc::new(MemoryStore::new())
+        }
+    };
+
+    let keys = Keys::from_settings(&settings);
+    if keys.ephemeral {
+        tracing::info!(part = "keys", "embedded stand-in: generated at start-up; sign-ins end when the process restarts");
+    } else {
+        tracing::info!(part = "keys", "real: from configuration");
+    }
+
+    let public_url: Arc<str> = settings.public_url(leptos_options.site_addr).into();
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("proofolio/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let jobs = JobQueue::new(db.clone(), store.clone());
+    Ok(AppState {
+        leptos_options,
+        settings: Arc::new(settings),
+        db,
+        store,
+        jobs,
+        http,
+        keys: Arc::new(keys),
+        metrics: Arc::new(Metrics::new()),
+        public_url,
+    })
+}
+
+/// The job worker with every handler the product has.
+pub fn worker(state: &AppState, shutdown_grace: Duration) -> Worker {
+    let cfg = &state.settings.jobs;
+    Worker::new(
+        state.jobs.clone(),
+        WorkerConfig {
+            concurrency: cfg.concurrency,
+            poll_interval: Duration::from_millis(cfg.poll_interval_ms.max(10)),
+            lease: Duration::from_secs(cfg.lease_secs.max(3)),
+            shutdown_grace,
+        },
+    )
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::<AppState>::with_openapi(<routes::api::ApiDoc as utoipa::OpenApi>::openapi())
+        .routes(utoipa_axum::routes!(routes::ops::healthz))
+        .routes(utoipa_axum::routes!(routes::ops::readyz))
+        .routes(utoipa_axum::routes!(routes::ops::metrics))
+        .nest("/api/v1", routes::api::router())
+        .split_for_parts();
+
+    let leptos_options = state.leptos_options.clone();
+    let leptos_routes = generate_route_list(App);
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+
+    let request_id = HeaderName::from_static(middleware::REQUEST_ID);
+    let timeout = Duration::from_secs(state.settings.server.request_timeout_secs.max(1));
+
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", openapi))
+        .route("/api", get(routes::api::not_found))
+        .route("/api/{*rest}", axum::routing::any(routes::api::not_found))
+        .route("/lang/{code}", get(routes::lang::switch))
+        .leptos_routes_with_context(
+            &state,
+            leptos_routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(middleware::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path only: query strings can carry codes and tokens.
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves, then stop accepting and let in-flight
+/// requests finish, for at most `grace`.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let stop = CancellationToken::new();
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stop.clone().cancelled_owned());
+    let server = tokio::spawn(async move { server.await });
+    shutdown.await;
+    tracing::info!("shutting down: no new connections; finishing requests in flight");
+    stop.cancel();
+    match tokio::time::timeout(grace, server).await {
+        Ok(joined) => joined.map_err(std::io::Error::other)?,
+        Err(_) => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// SIGTERM (what orchestrators send) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// The binary: build, serve on `LEPTOS_SITE_ADDR`, run the worker, stop
+/// cleanly on SIGTERM.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let grace = Duration::from_secs(settings.server.shutdown_grace_secs);
+    let options = leptos_options();
+    let addr = options.site_addr;
+    let state = build_state(settings, options).await?;
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, "listening");
+
+    let shutdown = CancellationToken::new();
+    let worker = worker(&state, grace).spawn(shutdown.clone());
+    let signal = {
+        let shutdown = shutdown.clone();
+        async move {
+            shutdown_signal().await;
+            shutdown.cancel();
+        }
+    };
+    serve(listener, router(state), signal, grace).await?;
+    shutdown.cancel();
+    let _ = tokio::time::timeout(grace, worker).await;
+    tracing::info!("stopped");
+    Ok(())
+}

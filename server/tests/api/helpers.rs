@@ -1,0 +1,195 @@
+use app::ssr::{config::Settings, state::AppState, store::{MemoryStore, RedisStore, SharedStore}};
+use secrecy::SecretString;
+use sea_orm::{ConnectionTrait, Database};
+use std::{sync::Arc, time::Duration};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A temporary SQLite file and the in-process store: the embedded default.
+    Sqlite,
+    /// A fresh PostgreSQL database and Redis: the production set-up.
+    Postgres,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("PROOFOLIO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("PROOFOLIO_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Under CI (or when asked) a missing PostgreSQL or Redis fails the test;
+/// elsewhere the test says loudly that it did not run.
+fn services_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("PROOFOLIO_TEST_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
+}
+
+pub fn unavailable(what: &str, err: impl std::fmt::Display) {
+    if services_required() {
+        panic!("{what} is required for this test but unreachable: {err}");
+    }
+    eprintln!("\n!!! SKIPPED: {what} is unreachable ({err}); this test did NOT run !!!\n");
+}
+
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A fresh, empty PostgreSQL database; its URL.
+pub async fn fresh_postgres_database() -> Option<String> {
+    let admin_url = postgres_admin_url();
+    let admin = match Database::connect(&admin_url).await {
+        Ok(c) => c,
+        Err(e) => {
+            unavailable("PostgreSQL", e);
+            return None;
+        }
+    };
+    let name = unique("proofolio_test_");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+    let _ = admin.close().await;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    Some(format!("{base}/{name}"))
+}
+
+/// A Redis store under a key prefix of its own, if Redis answers.
+pub async fn fresh_redis_store() -> Option<RedisStore> {
+    let store = RedisStore::new(&redis_url(), unique("proofolio-test:") + ":", Duration::from_secs(1), Duration::from_secs(2))
+        .expect("valid redis url");
+    match app::ssr::store::Store::ping(&store).await {
+        Ok(()) => Some(store),
+        Err(e) => {
+            unavailable("Redis", e);
+            None
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub backend: Backend,
+    shutdown: CancellationToken,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+pub struct Options {
+    pub redis_url: Option<String>,
+    pub tweak: Box<dyn FnOnce(&mut Settings) + Send>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { redis_url: None, tweak: Box::new(|_| {}) }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, Options::default()).await
+}
+
+/// Start the real application on port 0 against its own database and
+/// keyspace, with its job worker running.
+pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestApp> {
+    let mut settings = Settings::default();
+    settings.jobs.poll_interval_ms = 50;
+    let mut dir = None;
+    match backend {
+        Backend::Sqlite => {
+            let d = tempfile::tempdir().expect("temp dir");
+            settings.database.url = Some(SecretString::from(format!("sqlite://{}/test.db?mode=rwc", d.path().display())));
+            dir = Some(d);
+        }
+        Backend::Postgres => {
+            let url = fresh_postgres_database().await?;
+            settings.database.url = Some(SecretString::from(url));
+            let url = options.redis_url.clone().unwrap_or_else(redis_url);
+            settings.redis.url = Some(SecretString::from(url));
+            settings.redis.key_prefix = unique("proofolio-test:") + ":";
+        }
+    }
+    if let Some(url) = &options.redis_url {
+        settings.redis.url = Some(SecretString::from(url.clone()));
+    } else if backend == Backend::Postgres {
+        fresh_redis_store().await?;
+    }
+    (options.tweak)(&mut settings);
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let addr = listener.local_addr().unwrap();
+    let mut leptos_options = server::startup::leptos_options();
+    leptos_options.site_addr = addr;
+    let state = server::startup::build_state(settings, leptos_options).await.expect("application builds");
+    let shutdown = CancellationToken::new();
+    server::startup::worker(&state, Duration::from_secs(2)).spawn(shutdown.clone());
+    let router = server::startup::router(state.clone());
+    let stop = shutdown.clone();
+    tokio::spawn(server::startup::serve(listener, router, async move { stop.cancelled().await }, Duration::from_secs(2)));
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    Some(TestApp { address: format!("http://{addr}"), client, state, backend, shutdown, _dir: dir })
+}
+
+/// Both store implementations, each fresh.
+pub async fn store_for(kind: &str) -> Option<SharedStore> {
+    match kind {
+        "memory" => Some(Arc::new(MemoryStore::new())),
+        _ => fresh_redis_store().await.map(|s| Arc::new(s) as SharedStore),
+    }
+}
+
+/// `db_tests!(a, b)` runs `async fn a(app: TestApp)` on SQLite and PostgreSQL.
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await.expect("SQLite is always available");
+                super::$name(app).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Postgres).await {
+                    super::$name(app).await
+                }
+            }
+        }
+    )* };
+}
+
+/// `store_tests!(a, b)` runs `async fn a(store: SharedStore)` on both stores.
+macro_rules! store_tests {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn memory() {
+                super::$name(crate::helpers::store_for("memory").await.unwrap()).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis() {
+                if let Some(store) = crate::helpers::store_for("redis").await {
+                    super::$name(store).await
+                }
+            }
+        }
+    )* };
+}

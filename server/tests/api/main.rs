@@ -1,0 +1,13 @@
+//! The integration suite: one binary, every test against a freshly spawned
+//! application over HTTP. Tests marked with `db_tests!` run twice: on a
+//! temporary SQLite file with the in-process store, and on a fresh
+//! PostgreSQL database with Redis (a unique key prefix each). Tests marked
+//! with `store_tests!` run on both store implementations.
+
+#[macro_use]
+mod helpers;
+
+mod jobs;
+mod ops;
+mod pages;
+mod store;

@@ -1,0 +1,147 @@
+//! Operations: health, readiness (and what happens when Redis is down),
+//! metrics, request ids, JSON errors, the OpenAPI document, graceful
+//! shutdown.
+
+use crate::helpers::{spawn_app_with, Backend, Options, TestApp};
+use serde_json::Value;
+use std::time::Duration;
+
+db_tests!(
+    healthz_answers_while_the_process_lives,
+    readyz_names_each_part_and_its_backend,
+    metrics_count_requests_by_route_and_status,
+    every_response_carries_a_request_id,
+    unknown_api_routes_answer_json_404,
+    the_openapi_document_and_swagger_ui_are_served,
+    the_language_switch_remembers_and_never_redirects_off_site,
+);
+
+async fn healthz_answers_while_the_process_lives(app: TestApp) {
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "ok");
+}
+
+async fn readyz_names_each_part_and_its_backend(app: TestApp) {
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    let (db, store) = match app.backend {
+        Backend::Sqlite => ("sqlite", "memory"),
+        Backend::Postgres => ("postgres", "redis"),
+    };
+    assert_eq!(body["checks"]["database"]["kind"], db);
+    assert_eq!(body["checks"]["store"]["kind"], store);
+    assert_eq!(body["checks"]["store"]["ok"], true);
+}
+
+async fn metrics_count_requests_by_route_and_status(app: TestApp) {
+    for _ in 0..3 {
+        app.get("/healthz").await;
+    }
+    app.get("/api/v1/no-such-thing").await;
+    let res = app.get("/metrics").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(
+        text.contains(r#"proofolio_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"status="404""#), "404s are counted too");
+    assert!(text.contains(r#"proofolio_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200",le="0.005"}"#));
+}
+
+async fn every_response_carries_a_request_id(app: TestApp) {
+    let res = app.get("/").await;
+    let id = res.headers().get("x-request-id").expect("generated request id").to_str().unwrap().to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "trace-me-123").send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "trace-me-123", "a caller's id is kept");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+}
+
+async fn unknown_api_routes_answer_json_404(app: TestApp) {
+    for path in ["/api/v1/does-not-exist", "/api", "/api/v2/anything"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 404, "{path}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found");
+        assert!(body["error"]["message"].is_string());
+    }
+    let res = app.client.post(app.url("/api/v1/nope")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+async fn the_openapi_document_and_swagger_ui_are_served(app: TestApp) {
+    let res = app.get("/api/v1/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/healthz", "/readyz", "/metrics", "/api/v1/version"] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    let ui = app.get("/api/v1/docs/").await;
+    assert_eq!(ui.status(), 200);
+    assert!(ui.text().await.unwrap().contains("swagger-ui"));
+    let version: Value = app.get("/api/v1/version").await.json().await.unwrap();
+    assert_eq!(version["name"], "proofolio");
+}
+
+async fn the_language_switch_remembers_and_never_redirects_off_site(app: TestApp) {
+    let res = app.get("/lang/en?next=/some/page%23how").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/some/page#how");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("lang=en;") && cookie.contains("Path=/"), "{cookie}");
+    for evil in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let res = app.client.get(app.url("/lang/ko")).query(&[("next", evil)]).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/", "{evil}");
+    }
+    assert_eq!(app.get("/lang/xx").await.status(), 404);
+}
+
+/// Redis going away must not take pages down: readiness says which part is
+/// missing, pages keep serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_unreachable_pages_serve_and_readiness_names_the_store() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let options = Options { redis_url: Some("redis://127.0.0.1:1".into()), ..Default::default() };
+        let Some(app) = spawn_app_with(backend, options).await else { continue };
+        let res = app.get("/readyz").await;
+        assert_eq!(res.status(), 503, "{backend:?}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "unavailable");
+        assert_eq!(body["checks"]["store"]["ok"], false);
+        assert_eq!(body["checks"]["store"]["kind"], "redis");
+        assert_eq!(body["checks"]["database"]["ok"], true);
+        assert!(!body.to_string().contains("127.0.0.1:1"), "no internals in the answer");
+        assert_eq!(app.get("/").await.status(), 200, "pages keep serving");
+        assert_eq!(app.get("/healthz").await.status(), 200);
+    }
+}
+
+/// SIGTERM's path: stop accepting, finish what is in flight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_shutdown_finishes_requests_in_flight() {
+    let router = axum::Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            "finished"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::startup::serve(listener, router, async move { let _ = rx.await; }, Duration::from_secs(5)));
+    let in_flight = tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    tx.send(()).unwrap();
+    assert_eq!(in_flight.await.unwrap(), "finished", "the request in flight completed");
+    tokio::time::timeout(Duration::from_secs(5), server).await.expect("server stopped").unwrap().unwrap();
+    assert!(reqwest::get(format!("http://{addr}/slow")).await.is_err(), "no new connections after shutdown");
+}
