@@ -1,0 +1,63 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+// The server under test: the binary cargo-leptos built, on its embedded
+// default (a fresh SQLite file, the in-process store), on a port of its own.
+const repo = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
+const serverBin = process.env.PROOFOLIO_SERVER_BIN ?? path.join(targetDir, 'debug', 'server');
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proofolio-e2e-'));
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  // A Korean visitor: Chromium would otherwise send Accept-Language: en-US.
+  use: { baseURL, trace: 'retain-on-failure', locale: 'ko-KR' },
+  projects: [
+    { name: 'hydrated', use: { ...chromium, javaScriptEnabled: true } },
+    { name: 'ssr', use: { ...chromium, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: serverBin,
+    cwd: repo,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(repo, 'target', 'site'),
+      LEPTOS_OUTPUT_NAME: 'proofolio',
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      PROOFOLIO__DATABASE__URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
+      RUST_LOG: 'warn',
+    },
+  },
+});
