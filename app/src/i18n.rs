@@ -49,9 +49,8 @@ impl Lang {
                 let tag = bits.next()?.trim();
                 let primary = tag.split('-').next()?;
                 let lang = Lang::from_code(primary)?;
-                let q = bits
-                    .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                    .unwrap_or(1.0);
+                let q =
+                    bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
                 (q > 0.0).then_some((q, lang))
             })
             .collect();
@@ -126,9 +125,8 @@ pub fn initial_lang() -> Lang {
         let header = |name: http::HeaderName| {
             parts.as_ref().and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(str::to_string)
         };
-        let cookie = header(http::header::COOKIE).and_then(|c| {
-            c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=").map(str::to_string))
-        });
+        let cookie = header(http::header::COOKIE)
+            .and_then(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=").map(str::to_string)));
         return Lang::negotiate(cookie.as_deref(), header(http::header::ACCEPT_LANGUAGE).as_deref());
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

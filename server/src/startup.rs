@@ -47,7 +47,9 @@ pub fn leptos_options() -> LeptosOptions {
         .output_name(var("LEPTOS_OUTPUT_NAME", "proofolio"))
         .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
         .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
-        .site_addr(var("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse::<SocketAddr>().unwrap_or(([127, 0, 0, 1], 3000).into()))
+        .site_addr(
+            var("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse::<SocketAddr>().unwrap_or(([127, 0, 0, 1], 3000).into()),
+        )
         .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
         .env(env)
         .build()
@@ -73,21 +75,30 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
                 Duration::from_millis(settings.redis.response_timeout_ms),
             )?;
             match app::ssr::store::Store::ping(&store).await {
-                Ok(()) => tracing::info!(part = "store", backend = "redis", url = %redact_url(url.expose_secret()), "real"),
+                Ok(()) => {
+                    tracing::info!(part = "store", backend = "redis", url = %redact_url(url.expose_secret()), "real")
+                }
                 Err(e) => tracing::warn!(part = "store", backend = "redis", error = %e,
                     "real, but not reachable yet; features that need it degrade until it is"),
             }
             Arc::new(store)
         }
         None => {
-            tracing::info!(part = "store", backend = "memory", "embedded stand-in: in-process, for a single instance only");
+            tracing::info!(
+                part = "store",
+                backend = "memory",
+                "embedded stand-in: in-process, for a single instance only"
+            );
             Arc::new(MemoryStore::new())
         }
     };
 
     let keys = Keys::from_settings(&settings);
     if keys.ephemeral {
-        tracing::info!(part = "keys", "embedded stand-in: generated at start-up; sign-ins end when the process restarts");
+        tracing::info!(
+            part = "keys",
+            "embedded stand-in: generated at start-up; sign-ins end when the process restarts"
+        );
     } else {
         tracing::info!(part = "keys", "real: from configuration");
     }
@@ -149,15 +160,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api", get(routes::api::not_found))
         .route("/api/{*rest}", axum::routing::any(routes::api::not_found))
         .route("/lang/{code}", get(routes::lang::switch))
-        .leptos_routes_with_context(
-            &state,
-            leptos_routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             move || provide_context(fallback_state.clone()),
             shell,
@@ -195,7 +201,10 @@ pub async fn serve(
     match tokio::time::timeout(grace, server).await {
         Ok(joined) => joined.map_err(std::io::Error::other)?,
         Err(_) => {
-            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "requests still running after the grace period; stopping anyway"
+            );
             Ok(())
         }
     }

@@ -72,12 +72,7 @@ pub struct RedisSettings {
 
 impl Default for RedisSettings {
     fn default() -> Self {
-        Self {
-            url: None,
-            key_prefix: "proofolio:".into(),
-            connect_timeout_ms: 1_000,
-            response_timeout_ms: 1_000,
-        }
+        Self { url: None, key_prefix: "proofolio:".into(), connect_timeout_ms: 1_000, response_timeout_ms: 1_000 }
     }
 }
 
@@ -196,10 +191,8 @@ impl Settings {
         file: Option<PathBuf>,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, SettingsError> {
-        let vars: config::Map<String, String> = vars
-            .into_iter()
-            .filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__")))
-            .collect();
+        let vars: config::Map<String, String> =
+            vars.into_iter().filter(|(k, _)| k.starts_with(&format!("{ENV_PREFIX}__"))).collect();
         let mut builder = config::Config::builder();
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),

@@ -20,8 +20,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use futures::{stream::BoxStream, StreamExt};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait}, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -460,7 +461,8 @@ impl Worker {
                 if job.attempts >= job.max_attempts {
                     self.finish(&job.id, JobStatus::Failed, None, Some(message)).await
                 } else {
-                    let at = Utc::now() + chrono::Duration::from_std(after.unwrap_or(backoff(job.attempts))).unwrap_or_default();
+                    let at = Utc::now()
+                        + chrono::Duration::from_std(after.unwrap_or(backoff(job.attempts))).unwrap_or_default();
                     self.requeue(&job.id, at, message, false).await
                 }
             }
@@ -471,7 +473,13 @@ impl Worker {
         }
     }
 
-    async fn finish(&self, id: &str, status: JobStatus, result: Option<Value>, error: Option<String>) -> AppResult<bool> {
+    async fn finish(
+        &self,
+        id: &str,
+        status: JobStatus,
+        result: Option<Value>,
+        error: Option<String>,
+    ) -> AppResult<bool> {
         self.queue
             .update_held(id, &self.id, |u| {
                 u.col_expr(job::Column::Status, Expr::value(status))

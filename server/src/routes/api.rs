@@ -1,7 +1,10 @@
 //! `/api/v1`: the documented JSON API for non-browser clients. Each
 //! resource adds its `OpenApiRouter` here.
 
-use app::{api_types::ErrorBody, ssr::{error::AppError, state::AppState}};
+use app::{
+    api_types::ErrorBody,
+    ssr::{error::AppError, state::AppState},
+};
 use axum::{response::IntoResponse, Json};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};

@@ -1,6 +1,10 @@
-use app::ssr::{config::Settings, state::AppState, store::{MemoryStore, RedisStore, SharedStore}};
-use secrecy::SecretString;
+use app::ssr::{
+    config::Settings,
+    state::AppState,
+    store::{MemoryStore, RedisStore, SharedStore},
+};
 use sea_orm::{ConnectionTrait, Database};
+use secrecy::SecretString;
 use std::{sync::Arc, time::Duration};
 use tokio_util::sync::CancellationToken;
 
@@ -13,7 +17,8 @@ pub enum Backend {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("PROOFOLIO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("PROOFOLIO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub fn redis_url() -> String {
@@ -57,8 +62,9 @@ pub async fn fresh_postgres_database() -> Option<String> {
 
 /// A Redis store under a key prefix of its own, if Redis answers.
 pub async fn fresh_redis_store() -> Option<RedisStore> {
-    let store = RedisStore::new(&redis_url(), unique("proofolio-test:") + ":", Duration::from_secs(1), Duration::from_secs(2))
-        .expect("valid redis url");
+    let store =
+        RedisStore::new(&redis_url(), unique("proofolio-test:") + ":", Duration::from_secs(1), Duration::from_secs(2))
+            .expect("valid redis url");
     match app::ssr::store::Store::ping(&store).await {
         Ok(()) => Some(store),
         Err(e) => {
@@ -117,7 +123,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
     match backend {
         Backend::Sqlite => {
             let d = tempfile::tempdir().expect("temp dir");
-            settings.database.url = Some(SecretString::from(format!("sqlite://{}/test.db?mode=rwc", d.path().display())));
+            settings.database.url =
+                Some(SecretString::from(format!("sqlite://{}/test.db?mode=rwc", d.path().display())));
             dir = Some(d);
         }
         Backend::Postgres => {
@@ -144,7 +151,12 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
     server::startup::worker(&state, Duration::from_secs(2)).spawn(shutdown.clone());
     let router = server::startup::router(state.clone());
     let stop = shutdown.clone();
-    tokio::spawn(server::startup::serve(listener, router, async move { stop.cancelled().await }, Duration::from_secs(2)));
+    tokio::spawn(server::startup::serve(
+        listener,
+        router,
+        async move { stop.cancelled().await },
+        Duration::from_secs(2),
+    ));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     Some(TestApp { address: format!("http://{addr}"), client, state, backend, shutdown, _dir: dir })
 }

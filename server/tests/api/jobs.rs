@@ -175,7 +175,10 @@ struct AlwaysRetry;
 #[async_trait]
 impl JobHandler for AlwaysRetry {
     async fn run(&self, ctx: &JobContext, _: Value) -> Result<Value, JobError> {
-        Err(JobError::Retry { message: format!("GitHub answered 502 (attempt {})", ctx.attempt), after: Some(Duration::from_millis(10)) })
+        Err(JobError::Retry {
+            message: format!("GitHub answered 502 (attempt {})", ctx.attempt),
+            after: Some(Duration::from_millis(10)),
+        })
     }
 }
 
@@ -200,7 +203,10 @@ impl JobHandler for PauseOnce {
     async fn run(&self, ctx: &JobContext, _: Value) -> Result<Value, JobError> {
         if !self.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
             let until = chrono::Utc::now() + chrono::Duration::milliseconds(700);
-            return Err(JobError::Pause { until, message: format!("rate limited; resumes at {}", until.format("%H:%M:%S")) });
+            return Err(JobError::Pause {
+                until,
+                message: format!("rate limited; resumes at {}", until.format("%H:%M:%S")),
+            });
         }
         Ok(json!({ "attempt": ctx.attempt }))
     }

@@ -45,12 +45,11 @@ async fn metrics_count_requests_by_route_and_status(app: TestApp) {
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     let text = res.text().await.unwrap();
-    assert!(
-        text.contains(r#"proofolio_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
-        "{text}"
-    );
+    assert!(text.contains(r#"proofolio_http_requests_total{method="GET",route="/healthz",status="200"} 3"#), "{text}");
     assert!(text.contains(r#"status="404""#), "404s are counted too");
-    assert!(text.contains(r#"proofolio_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200",le="0.005"}"#));
+    assert!(text.contains(
+        r#"proofolio_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200",le="0.005"}"#
+    ));
 }
 
 async fn every_response_carries_a_request_id(app: TestApp) {
@@ -137,8 +136,16 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(server::startup::serve(listener, router, async move { let _ = rx.await; }, Duration::from_secs(5)));
-    let in_flight = tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
+    let server = tokio::spawn(server::startup::serve(
+        listener,
+        router,
+        async move {
+            let _ = rx.await;
+        },
+        Duration::from_secs(5),
+    ));
+    let in_flight =
+        tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
     tokio::time::sleep(Duration::from_millis(200)).await;
     tx.send(()).unwrap();
     assert_eq!(in_flight.await.unwrap(), "finished", "the request in flight completed");

@@ -22,7 +22,10 @@ async fn set_nx_ex_deduplicates_until_the_ttl_lapses(store: SharedStore) {
     assert!(!store.set_nx_ex("view:r1:visitor", "1", Duration::from_millis(400)).await.unwrap());
     assert!(store.set_nx_ex("view:r1:other", "1", Duration::from_millis(400)).await.unwrap(), "keys are independent");
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert!(store.set_nx_ex("view:r1:visitor", "1", Duration::from_millis(400)).await.unwrap(), "free again after the TTL");
+    assert!(
+        store.set_nx_ex("view:r1:visitor", "1", Duration::from_millis(400)).await.unwrap(),
+        "free again after the TTL"
+    );
 }
 
 async fn set_ex_get_and_delete_behave_like_a_cache(store: SharedStore) {
@@ -130,14 +133,18 @@ async fn published_messages_reach_every_subscriber_of_the_channel(store: SharedS
         let second = tokio::time::timeout(Duration::from_secs(2), sub.next()).await.unwrap();
         assert_eq!((first.as_deref(), second.as_deref()), (Some("liked r1"), Some("commented r1")));
     }
-    assert!(tokio::time::timeout(Duration::from_millis(300), other.next()).await.is_err(), "other channels hear nothing");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), other.next()).await.is_err(),
+        "other channels hear nothing"
+    );
     store.publish("nobody-listens", "x").await.expect("publishing to an empty channel is fine");
 }
 
 #[tokio::test]
 async fn an_unreachable_redis_gives_errors_callers_can_degrade_on() {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    let store = RedisStore::new("redis://127.0.0.1:1", "p:", Duration::from_millis(300), Duration::from_millis(300)).unwrap();
+    let store =
+        RedisStore::new("redis://127.0.0.1:1", "p:", Duration::from_millis(300), Duration::from_millis(300)).unwrap();
     let started = std::time::Instant::now();
     let err = store.incr_by("views:x", 1).await.unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
@@ -148,7 +155,8 @@ async fn an_unreachable_redis_gives_errors_callers_can_degrade_on() {
 
 #[tokio::test]
 async fn two_redis_stores_with_different_prefixes_do_not_see_each_other() {
-    let (Some(a), Some(b)) = (crate::helpers::fresh_redis_store().await, crate::helpers::fresh_redis_store().await) else {
+    let (Some(a), Some(b)) = (crate::helpers::fresh_redis_store().await, crate::helpers::fresh_redis_store().await)
+    else {
         return;
     };
     a.set_ex("k", "from a", Duration::from_secs(5)).await.unwrap();

@@ -99,9 +99,7 @@ impl Store for MemoryStore {
     }
 
     async fn set_ex(&self, key: &str, value: &str, ttl: Duration) -> StoreResult<()> {
-        self.with(|m, now| {
-            m.insert(key, Entry { value: Value::Text(value.into()), expires_at: Some(now + ttl) }, now)
-        });
+        self.with(|m, now| m.insert(key, Entry { value: Value::Text(value.into()), expires_at: Some(now + ttl) }, now));
         Ok(())
     }
 
@@ -127,13 +125,13 @@ impl Store for MemoryStore {
             Some(entry) => {
                 let current = match &entry.value {
                     Value::Int(i) => *i,
-                    Value::Text(s) => s.parse::<i64>().map_err(|_| {
-                        super::StoreError::Protocol(format!("{key} does not hold an integer"))
-                    })?,
+                    Value::Text(s) => s
+                        .parse::<i64>()
+                        .map_err(|_| super::StoreError::Protocol(format!("{key} does not hold an integer")))?,
                 };
-                let next = current.checked_add(by).ok_or_else(|| {
-                    super::StoreError::Protocol(format!("{key} would overflow"))
-                })?;
+                let next = current
+                    .checked_add(by)
+                    .ok_or_else(|| super::StoreError::Protocol(format!("{key} would overflow")))?;
                 entry.value = Value::Int(next);
                 Ok(next)
             }
@@ -151,9 +149,9 @@ impl Store for MemoryStore {
             match value {
                 None => Ok(0),
                 Some(Value::Int(i)) => Ok(i),
-                Some(Value::Text(s)) => s
-                    .parse()
-                    .map_err(|_| super::StoreError::Protocol(format!("{key} does not hold an integer"))),
+                Some(Value::Text(s)) => {
+                    s.parse().map_err(|_| super::StoreError::Protocol(format!("{key} does not hold an integer")))
+                }
             }
         })
     }
@@ -218,10 +216,7 @@ impl Store for MemoryStore {
     async fn subscribe(&self, channel: &str) -> StoreResult<Subscription> {
         let mut channels = self.channels.lock().unwrap_or_else(|p| p.into_inner());
         channels.retain(|_, s| s.receiver_count() > 0);
-        let receiver = channels
-            .entry(channel.to_string())
-            .or_insert_with(|| broadcast::channel(256).0)
-            .subscribe();
+        let receiver = channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(256).0).subscribe();
         Ok(BroadcastStream::new(receiver)
             .filter_map(|m| async move {
                 match m {

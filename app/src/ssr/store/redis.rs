@@ -99,17 +99,13 @@ impl RedisStore {
     }
 
     /// Bounds every command: a hung server is an unavailable server.
-    async fn run<T>(
-        &self,
-        f: impl AsyncFnOnce(ConnectionManager) -> redis::RedisResult<T>,
-    ) -> StoreResult<T> {
+    async fn run<T>(&self, f: impl AsyncFnOnce(ConnectionManager) -> redis::RedisResult<T>) -> StoreResult<T> {
         let conn = self.conn().await?;
         tokio::time::timeout(self.response_timeout + Duration::from_millis(200), f(conn))
             .await
             .map_err(|_| unavailable("redis did not answer in time"))?
             .map_err(classify)
     }
-
 }
 
 /// A dedicated connection subscribed to `channel`, confirmed by the server.
@@ -142,14 +138,8 @@ impl Store for RedisStore {
     async fn set_nx_ex(&self, key: &str, value: &str, ttl: Duration) -> StoreResult<bool> {
         let key = self.key(key);
         self.run(async |mut c| {
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
-                .arg(value)
-                .arg("NX")
-                .arg("PX")
-                .arg(millis(ttl))
-                .query_async(&mut c)
-                .await?;
+            let set: Option<String> =
+                redis::cmd("SET").arg(&key).arg(value).arg("NX").arg("PX").arg(millis(ttl)).query_async(&mut c).await?;
             Ok(set.is_some())
         })
         .await
