@@ -1,12 +1,13 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_jobs;
+mod m20261122_000002_create_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_jobs::Migration)]
+        vec![Box::new(m20261122_000001_create_jobs::Migration), Box::new(m20261122_000002_create_accounts::Migration)]
     }
 }

@@ -4,11 +4,12 @@ use crate::{middleware, routes};
 use app::{
     shell,
     ssr::{
+        auth::{providers::Providers, AuthKeys},
         config::{redact_url, Settings},
         db,
         jobs::{JobQueue, Worker, WorkerConfig},
         metrics::Metrics,
-        state::{AppState, Keys},
+        state::AppState,
         store::{MemoryStore, RedisStore, SharedStore},
     },
     App,
@@ -93,17 +94,27 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         }
     };
 
-    let keys = Keys::from_settings(&settings);
-    if keys.ephemeral {
+    let public_url: Arc<str> = settings.public_url(leptos_options.site_addr).into();
+    let auth = AuthKeys::from_settings(&settings, &public_url)?;
+    if auth.ephemeral {
         tracing::info!(
             part = "keys",
             "embedded stand-in: generated at start-up; sign-ins end when the process restarts"
         );
     } else {
-        tracing::info!(part = "keys", "real: from configuration");
+        tracing::info!(part = "keys", kid = auth.tokens.kid(), "real: from configuration");
     }
-
-    let public_url: Arc<str> = settings.public_url(leptos_options.site_addr).into();
+    let providers = Providers::from_settings(&settings, &public_url);
+    let names: Vec<String> = providers.list().into_iter().map(|p| p.id).collect();
+    if names.is_empty() {
+        if settings.profile.is_production() {
+            tracing::warn!(part = "sign-in", "no provider configured: nobody can sign in");
+        } else {
+            tracing::info!(part = "sign-in", "embedded stand-in: demo sign-in only (local profile)");
+        }
+    } else {
+        tracing::info!(part = "sign-in", providers = ?names, "real");
+    }
     let http = reqwest::Client::builder()
         .user_agent(concat!("proofolio/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(5))
@@ -117,7 +128,8 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         store,
         jobs,
         http,
-        keys: Arc::new(keys),
+        auth: Arc::new(auth),
+        providers: Arc::new(providers),
         metrics: Arc::new(Metrics::new()),
         public_url,
     })
@@ -160,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api", get(routes::api::not_found))
         .route("/api/{*rest}", axum::routing::any(routes::api::not_found))
         .route("/lang/{code}", get(routes::lang::switch))
+        .merge(routes::auth::browser_router(&state))
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -168,6 +181,8 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::refresh_on_navigation))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_origin_check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())

@@ -43,6 +43,29 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub security: SecuritySettings,
     pub jobs: JobSettings,
+    pub github: GithubSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct GithubSettings {
+    /// github.com (OAuth authorize and token endpoints); overridable for tests.
+    pub web_url: String,
+    pub api_url: String,
+    pub graphql_url: String,
+    /// Optional token for anonymous profile previews.
+    pub token: Option<SecretString>,
+}
+
+impl Default for GithubSettings {
+    fn default() -> Self {
+        Self {
+            web_url: "https://github.com".into(),
+            api_url: "https://api.github.com".into(),
+            graphql_url: "https://api.github.com/graphql".into(),
+            token: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,11 +109,14 @@ pub struct ServerSettings {
     pub shutdown_grace_secs: u64,
     /// Upper bound for one request (SSE streams excluded).
     pub request_timeout_secs: u64,
+    /// Take the client address from `X-Forwarded-For` (behind a load
+    /// balancer that sets it); otherwise from the connection.
+    pub trust_proxy: bool,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30 }
+        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30, trust_proxy: false }
     }
 }
 
@@ -118,18 +144,33 @@ impl Default for LogSettings {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct AuthSettings {
-    /// Key material that signs access tokens and session cookies.
+    /// Ed25519 private key (PKCS#8 PEM) that signs access tokens.
     /// Required under `production`; ephemeral (random per start) otherwise.
     pub signing_key: Option<SecretString>,
+    /// Sign-in, callback and refresh requests per client IP per minute.
+    pub rate_limit_per_minute: u32,
     /// OAuth / OIDC providers, configured by the accounts capability.
     pub github: Option<OAuthClientSettings>,
     pub google: Option<OAuthClientSettings>,
     pub kakao: Option<OAuthClientSettings>,
     /// Generic OIDC providers: `PROOFOLIO__AUTH__OIDC__<NAME>__ISSUER` etc.
     pub oidc: BTreeMap<String, OidcProviderSettings>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            signing_key: None,
+            rate_limit_per_minute: 30,
+            github: None,
+            google: None,
+            kakao: None,
+            oidc: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +185,8 @@ pub struct OidcProviderSettings {
     pub client_id: String,
     pub client_secret: SecretString,
     pub display_name: Option<String>,
+    /// Space-separated; `openid email profile` when unset.
+    pub scopes: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -226,9 +269,7 @@ impl Settings {
             missing.push("PROOFOLIO__REDIS__URL is required".to_string());
         }
         if !set(&self.auth.signing_key) {
-            missing.push("PROOFOLIO__AUTH__SIGNING_KEY is required".to_string());
-        } else if self.auth.signing_key.as_ref().is_some_and(|k| k.expose_secret().len() < 32) {
-            missing.push("PROOFOLIO__AUTH__SIGNING_KEY must be at least 32 characters".to_string());
+            missing.push("PROOFOLIO__AUTH__SIGNING_KEY is required (an Ed25519 private key, PEM)".to_string());
         }
         if !set(&self.security.encryption_key) {
             missing.push("PROOFOLIO__SECURITY__ENCRYPTION_KEY is required".to_string());
@@ -348,7 +389,7 @@ mod tests {
                 ("PROOFOLIO__PROFILE", "production"),
                 ("PROOFOLIO__DATABASE__URL", "postgres://db/p"),
                 ("PROOFOLIO__REDIS__URL", "redis://cache"),
-                ("PROOFOLIO__AUTH__SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
+                ("PROOFOLIO__AUTH__SIGNING_KEY", "-----BEGIN PRIVATE KEY-----"),
                 ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", "k"),
                 ("PROOFOLIO__SERVER__PUBLIC_URL", "https://proofolio.example/"),
             ]),

@@ -1,5 +1,6 @@
 //! Everything that only runs on the server. Never compiled to wasm.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;

@@ -18,12 +18,29 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         license(name = "MIT"),
     ),
     components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "Tokens: refresh, sign out. Sign-in itself starts in a browser at /auth/{provider}/login"),
+        (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "meta", description = "About this server"),
     )
 )]
 pub struct ApiDoc;
+
+/// `Authorization: Bearer <access token>`; browsers use the HttpOnly cookie.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct VersionInfo {
@@ -40,7 +57,7 @@ pub async fn version() -> Json<VersionInfo> {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(version))
+    OpenApiRouter::new().routes(routes!(version)).merge(super::auth::api_router()).merge(super::me::router())
 }
 
 /// Anything under `/api` that no route claims: JSON, never the HTML 404 page.

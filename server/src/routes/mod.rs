@@ -2,5 +2,7 @@
 //! each described in the OpenAPI document as it is added.
 
 pub mod api;
+pub mod auth;
 pub mod lang;
+pub mod me;
 pub mod ops;

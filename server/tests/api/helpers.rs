@@ -75,6 +75,7 @@ pub async fn fresh_redis_store() -> Option<RedisStore> {
 }
 
 pub struct TestApp {
+    pub github: crate::github_stub::GithubStub,
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
@@ -117,8 +118,16 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// Start the real application on port 0 against its own database and
 /// keyspace, with its job worker running.
 pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestApp> {
+    init_logging();
     let mut settings = Settings::default();
     settings.jobs.poll_interval_ms = 50;
+    let github = crate::github_stub::GithubStub::start().await;
+    settings.auth.github = Some(app::ssr::config::OAuthClientSettings {
+        client_id: crate::github_stub::CLIENT_ID.into(),
+        client_secret: SecretString::from(crate::github_stub::CLIENT_SECRET),
+    });
+    settings.github.web_url = github.url.clone();
+    settings.github.api_url = github.url.clone();
     let mut dir = None;
     match backend {
         Backend::Sqlite => {
@@ -158,7 +167,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
         Duration::from_secs(2),
     ));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    Some(TestApp { address: format!("http://{addr}"), client, state, backend, shutdown, _dir: dir })
+    Some(TestApp { github, address: format!("http://{addr}"), client, state, backend, shutdown, _dir: dir })
 }
 
 /// Both store implementations, each fresh.
@@ -204,4 +213,64 @@ macro_rules! store_tests {
             }
         }
     )* };
+}
+
+/// Everything every test app logs, to check that no secret ever appears.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.get().expect("logging initialised").lock().unwrap()).to_string()
+}
+
+static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+
+struct Capture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logging() {
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = buf.clone();
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "debug,sqlx=warn,sea_orm=info,hyper=info,h2=info,rustls=info,reqwest=info,hyper_util=info",
+            ))
+            .with_writer(move || Capture(writer.clone()))
+            .try_init();
+        buf
+    });
+}
+
+/// A browser's cookies, by hand: what `Set-Cookie` set, sent back as `Cookie`.
+#[derive(Default, Clone, Debug)]
+pub struct Jar(pub std::collections::BTreeMap<String, String>);
+
+impl Jar {
+    pub fn absorb(&mut self, res: &reqwest::Response) {
+        for v in res.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            let expired = v.contains("Max-Age=0") || value.is_empty();
+            if expired {
+                self.0.remove(name);
+            } else {
+                self.0.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+    pub fn header(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
 }

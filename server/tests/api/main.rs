@@ -7,6 +7,8 @@
 #[macro_use]
 mod helpers;
 
+mod auth;
+mod github_stub;
 mod jobs;
 mod ops;
 mod pages;

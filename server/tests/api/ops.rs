@@ -152,3 +152,24 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
     tokio::time::timeout(Duration::from_secs(5), server).await.expect("server stopped").unwrap().unwrap();
     assert!(reqwest::get(format!("http://{addr}/slow")).await.is_err(), "no new connections after shutdown");
 }
+
+/// The real binary, as an operator starts it: under the production profile
+/// with secrets missing it refuses to start and names what is missing.
+#[test]
+fn production_without_its_secrets_refuses_to_start() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PROOFOLIO__PROFILE", "production")
+        .env("PROOFOLIO__DATABASE__URL", "postgres://proofolio@127.0.0.1:5432/none")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("the server binary runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to start under the production profile"), "{stderr}");
+    for key in ["PROOFOLIO__REDIS__URL", "PROOFOLIO__AUTH__SIGNING_KEY", "PROOFOLIO__SECURITY__ENCRYPTION_KEY"] {
+        assert!(stderr.contains(key), "{key} named in: {stderr}");
+    }
+    assert!(!stderr.contains("PROOFOLIO__DATABASE__URL is required"), "the database URL was given");
+}

@@ -1,4 +1,9 @@
 //! sea-orm entities, one module per table. The schema itself lives in the
 //! `migration` crate; these mirror it.
 
+pub mod auth_event;
+pub mod identity;
 pub mod job;
+pub mod refresh_token;
+pub mod session;
+pub mod user;

@@ -1,0 +1,71 @@
+//! Accounts and sign-in: providers, tokens, sessions, the security log, and
+//! the extractors that tell a handler who is asking.
+
+pub mod accounts;
+pub mod audit;
+pub mod crypto;
+pub mod extract;
+pub mod nickname;
+pub mod providers;
+pub mod sessions;
+pub mod tokens;
+
+use crate::ssr::config::Settings;
+use secrecy::SecretString;
+
+pub const ACCESS_COOKIE: &str = "pf_access";
+pub const REFRESH_COOKIE: &str = "pf_refresh";
+/// Not a credential: tells page requests that a refresh may succeed.
+pub const SIGNED_IN_COOKIE: &str = "pf_signed_in";
+pub const LOGIN_COOKIE: &str = "pf_login";
+/// Browsers send the refresh token to the refresh and logout endpoints only.
+pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+/// Key material, from configuration or generated at start-up.
+pub struct AuthKeys {
+    pub tokens: tokens::TokenKeys,
+    pub sealer: crypto::Sealer,
+    pub cookie_key: axum_extra::extract::cookie::Key,
+    /// Generated at start-up: sign-ins end when the process restarts.
+    pub ephemeral: bool,
+}
+
+impl AuthKeys {
+    pub fn from_settings(settings: &Settings, issuer: &str) -> Result<Self, tokens::KeyError> {
+        let tokens = tokens::TokenKeys::new(settings.auth.signing_key.as_ref(), issuer)?;
+        let (encryption, ephemeral_enc) = match &settings.security.encryption_key {
+            Some(k) => (k.clone(), false),
+            None => (SecretString::from(crypto::random_token(32)), true),
+        };
+        Ok(Self {
+            tokens,
+            sealer: crypto::Sealer::new(&encryption),
+            cookie_key: crypto::cookie_key(&encryption),
+            ephemeral: ephemeral_enc || settings.auth.signing_key.is_none(),
+        })
+    }
+}
+
+/// The sign-in options for the UI and the API.
+pub fn provider_views(state: &crate::ssr::state::AppState) -> Vec<crate::api_types::ProviderView> {
+    let mut list: Vec<_> = state
+        .providers
+        .list()
+        .into_iter()
+        .map(|p| crate::api_types::ProviderView {
+            login_url: format!("/auth/{}/login", p.id),
+            id: p.id,
+            display_name: p.display_name,
+            demo: false,
+        })
+        .collect();
+    if !state.settings.profile.is_production() {
+        list.push(crate::api_types::ProviderView {
+            id: "demo".into(),
+            display_name: "Demo".into(),
+            login_url: "/auth/demo".into(),
+            demo: true,
+        });
+    }
+    list
+}

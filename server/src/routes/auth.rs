@@ -1,0 +1,486 @@
+//! Sign-in flows. Browser routes under `/auth` (login, callback, demo) and
+//! the token API under `/api/v1/auth` (refresh, logout, logout everywhere).
+
+use app::{
+    api_types::{ProviderView, TokenResponse},
+    ssr::{
+        auth::{
+            accounts, audit,
+            extract::{cookie, AuthUser, Client, MaybeUser},
+            providers::{ExternalIdentity, PendingLogin, ProviderError},
+            sessions::{self, ClientInfo, RefreshOutcome},
+            tokens::ACCESS_TTL_SECS,
+            ACCESS_COOKIE, LOGIN_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, SIGNED_IN_COOKIE,
+        },
+        error::{AppError, AppResult},
+        state::AppState,
+        web::safe_return_path,
+    },
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use axum_extra::extract::{
+    cookie::{Cookie, SameSite},
+    CookieJar, PrivateCookieJar,
+};
+use serde::Deserialize;
+use std::time::Duration;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+const LOGIN_COOKIE_PATH: &str = "/auth";
+
+/// `/auth/...`: the browser side of sign-in.
+pub fn browser_router(state: &AppState) -> Router<AppState> {
+    let router =
+        Router::new().route("/auth/{provider}/login", get(login)).route("/auth/{provider}/callback", get(callback));
+    if state.settings.profile.is_production() {
+        // No demo sign-in in production: the route does not exist.
+        router
+    } else {
+        router.route("/auth/demo", post(demo))
+    }
+}
+
+/// `/api/v1/auth/...`
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(refresh, refresh_and_return))
+        .routes(routes!(logout))
+        .routes(routes!(logout_all))
+        .routes(routes!(providers))
+}
+
+fn secure(state: &AppState) -> bool {
+    state.public_url.starts_with("https://")
+}
+
+fn base_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+    max_age: Duration,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure(state))
+        .max_age(time::Duration::seconds(max_age.as_secs() as i64))
+        .build()
+}
+
+/// Set the browser's credentials for a session.
+fn with_session_cookies(state: &AppState, jar: CookieJar, access: String, refresh: String) -> CookieJar {
+    let refresh_age = Duration::from_secs(sessions::REFRESH_TTL_DAYS as u64 * 86_400);
+    jar.add(base_cookie(state, ACCESS_COOKIE, access, "/", Duration::from_secs(ACCESS_TTL_SECS as u64)))
+        .add(base_cookie(state, REFRESH_COOKIE, refresh, REFRESH_COOKIE_PATH, refresh_age))
+        .add(base_cookie(state, SIGNED_IN_COOKIE, "1".into(), "/", refresh_age))
+}
+
+fn without_session_cookies(jar: CookieJar) -> CookieJar {
+    jar.remove(Cookie::build(ACCESS_COOKIE).path("/"))
+        .remove(Cookie::build(REFRESH_COOKIE).path(REFRESH_COOKIE_PATH))
+        .remove(Cookie::build(SIGNED_IN_COOKIE).path("/"))
+}
+
+/// Per-IP limit on sign-in, callback and refresh. With the store down the
+/// request goes through (and the log says so) rather than locking everyone out.
+async fn rate_limit(state: &AppState, bucket: &str, client: &ClientInfo) -> AppResult<()> {
+    let ip = client.ip.as_deref().unwrap_or("unknown");
+    let key = format!("rl:auth:{bucket}:{ip}");
+    match state.store.rate_limit(&key, state.settings.auth.rate_limit_per_minute, Duration::from_secs(60)).await {
+        Ok(d) if d.allowed => Ok(()),
+        Ok(d) => Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) }),
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limiter unavailable; allowing the request");
+            Ok(())
+        }
+    }
+}
+
+/// A small page for failed sign-ins (the browser is mid-redirect; JSON would
+/// strand the user). All text is static: nothing from the request is echoed.
+fn failure_page(status: StatusCode, en: &str, ko: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"ko\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Sign-in failed · Proofolio</title><link rel=\"stylesheet\" href=\"/pkg/proofolio.css\"></head>\
+<body><main class=\"container not-found\"><h1>로그인하지 못했습니다 · Sign-in failed</h1><p>{ko}</p><p lang=\"en\">{en}</p>\
+<p><a class=\"button\" href=\"/signin\">다시 시도 · Try again</a></p></main></body></html>"
+    );
+    (status, Html(body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+    /// `1`: link this provider to the signed-in account.
+    link: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    Query(q): Query<LoginQuery>,
+    MaybeUser(user): MaybeUser,
+    Client(client): Client,
+    jar: PrivateCookieJar,
+) -> Result<Response, AppError> {
+    rate_limit(&state, "login", &client).await?;
+    let Some(provider) = state.providers.get(&provider_id) else {
+        return Err(AppError::NotFound);
+    };
+    let return_to = q.return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
+    let link_user = match q.link.as_deref() {
+        Some("1") | Some("true") => Some(user.ok_or(AppError::Unauthorized)?.user_id),
+        _ => None,
+    };
+    let (url, pending) = match state.providers.begin(provider, return_to, link_user).await {
+        Ok(x) => x,
+        Err(e) => {
+            return Ok(failure_page(StatusCode::BAD_GATEWAY, &e.to_string(), "로그인 제공자에 연결하지 못했습니다."))
+        }
+    };
+    let value = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
+    let jar = jar.add(
+        Cookie::build((LOGIN_COOKIE, value))
+            .path(LOGIN_COOKIE_PATH)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure(&state))
+            .max_age(time::Duration::minutes(10))
+            .build(),
+    );
+    Ok((jar, Redirect::to(&url)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+fn same_secret(a: &str, b: &str) -> bool {
+    // Compare digests, not the strings, so timing says nothing.
+    app::ssr::auth::crypto::sha256_hex(a) == app::ssr::auth::crypto::sha256_hex(b)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn callback(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    Query(q): Query<CallbackQuery>,
+    MaybeUser(current): MaybeUser,
+    Client(client): Client,
+    private: PrivateCookieJar,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    rate_limit(&state, "callback", &client).await?;
+    let pending: Option<PendingLogin> = private.get(LOGIN_COOKIE).and_then(|c| serde_json::from_str(c.value()).ok());
+    // The login cookie is single-use whatever happens next.
+    let private = private.remove(Cookie::build(LOGIN_COOKIE).path(LOGIN_COOKIE_PATH));
+    let fail =
+        |private: PrivateCookieJar, status, en: &str, ko: &str| (private, failure_page(status, en, ko)).into_response();
+
+    let Some(provider) = state.providers.get(&provider_id) else {
+        return Err(AppError::NotFound);
+    };
+    let Some(pending) = pending.filter(|p| p.provider == provider_id) else {
+        return Ok(fail(
+            private,
+            StatusCode::BAD_REQUEST,
+            "This sign-in expired or was started elsewhere.",
+            "로그인이 만료되었거나 다른 곳에서 시작되었습니다.",
+        ));
+    };
+    if q.error.is_some() {
+        return Ok(fail(
+            private,
+            StatusCode::BAD_REQUEST,
+            "The sign-in was cancelled at the provider.",
+            "제공자에서 로그인이 취소되었습니다.",
+        ));
+    }
+    let (Some(code), Some(returned_state)) = (q.code.as_deref(), q.state.as_deref()) else {
+        return Ok(fail(
+            private,
+            StatusCode::BAD_REQUEST,
+            "The provider's answer was incomplete.",
+            "제공자의 응답이 올바르지 않습니다.",
+        ));
+    };
+    if !same_secret(returned_state, &pending.state) {
+        tracing::warn!(provider = %provider_id, ip = ?client.ip, "sign-in state mismatch");
+        return Ok(fail(
+            private,
+            StatusCode::BAD_REQUEST,
+            "The sign-in could not be verified (state mismatch).",
+            "로그인을 확인하지 못했습니다.",
+        ));
+    }
+    let ext = match state.providers.complete(provider, code, &pending).await {
+        Ok(ext) => ext,
+        Err(ProviderError::Rejected(m)) => {
+            return Ok(fail(private, StatusCode::BAD_REQUEST, &m, "제공자가 로그인을 거부했습니다."))
+        }
+        Err(ProviderError::Unavailable(m)) => {
+            return Ok(fail(private, StatusCode::BAD_GATEWAY, &m, "로그인 제공자에 연결하지 못했습니다."))
+        }
+    };
+
+    if let Some(link_user) = &pending.link_user {
+        // Linking: the same user must still be signed in.
+        if current.as_ref().map(|u| &u.user_id) != Some(link_user) {
+            return Ok(fail(
+                private,
+                StatusCode::BAD_REQUEST,
+                "Sign in again before linking another account.",
+                "계정을 연결하려면 다시 로그인하세요.",
+            ));
+        }
+        return match accounts::sign_in(&state.db, &state.auth.sealer, ext, Some(link_user), &client).await {
+            Ok(_) => Ok((private, Redirect::to(&pending.return_to)).into_response()),
+            Err(AppError::Conflict(m)) => {
+                Ok(fail(private, StatusCode::CONFLICT, &m, "이 계정은 이미 다른 Proofolio 계정에 연결되어 있습니다."))
+            }
+            Err(e) => Err(e),
+        };
+    }
+    let (jar, target) = start_session(&state, jar, ext, &pending.return_to, &client).await?;
+    Ok((private, jar, Redirect::to(&target)).into_response())
+}
+
+/// Sign the user in: a new session, cookies, and where to go next (the
+/// nickname page first, on a first sign-in).
+async fn start_session(
+    state: &AppState,
+    jar: CookieJar,
+    ext: ExternalIdentity,
+    return_to: &str,
+    client: &ClientInfo,
+) -> AppResult<(CookieJar, String)> {
+    let provider = ext.provider.clone();
+    let signed = accounts::sign_in(&state.db, &state.auth.sealer, ext, None, client).await?;
+    let issued = sessions::open(&state.db, &signed.user.id, &provider, client).await?;
+    let access = state.auth.tokens.issue(&signed.user.id, &issued.session_id);
+    let jar = with_session_cookies(state, jar, access, issued.refresh_token);
+    let target = if signed.user.nickname.is_none() {
+        format!("/welcome?return_to={}", app::components::encode_component(return_to))
+    } else {
+        return_to.to_string()
+    };
+    Ok((jar, target))
+}
+
+#[derive(Deserialize)]
+pub struct DemoForm {
+    return_to: Option<String>,
+}
+
+/// The embedded default's sign-in: one clearly labelled demo account, so a
+/// newcomer can try everything with nothing configured. Local profile only.
+async fn demo(
+    State(state): State<AppState>,
+    Client(client): Client,
+    jar: CookieJar,
+    axum::Form(form): axum::Form<DemoForm>,
+) -> Result<Response, AppError> {
+    rate_limit(&state, "login", &client).await?;
+    let return_to = form.return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
+    let ext = ExternalIdentity {
+        provider: "demo".into(),
+        subject: "demo".into(),
+        login: Some("demo".into()),
+        name: Some("Demo Developer".into()),
+        email: None,
+        email_verified: false,
+        avatar_url: None,
+        access_token: None,
+        scopes: None,
+    };
+    let (jar, target) = start_session(&state, jar, ext, &return_to, &client).await?;
+    Ok((jar, Redirect::to(&target)).into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+pub struct RefreshRequest {
+    /// API clients send the refresh token here; browsers send the cookie.
+    pub refresh_token: Option<String>,
+}
+
+async fn do_refresh(state: &AppState, token: &str, client: &ClientInfo) -> AppResult<(String, String)> {
+    rate_limit(state, "refresh", client).await?;
+    match sessions::refresh(&state.db, token, client).await? {
+        RefreshOutcome::Rotated { user_id, issued } => {
+            Ok((state.auth.tokens.issue(&user_id, &issued.session_id), issued.refresh_token))
+        }
+        RefreshOutcome::Invalid | RefreshOutcome::Reused => Err(AppError::Unauthorized),
+    }
+}
+
+/// Exchange a refresh token for a new access token and a new refresh token.
+/// The old refresh token stops working; presenting it again revokes the
+/// whole session.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "API clients: the refresh token. Browsers: empty (the cookie is used)."),
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = app::api_types::ErrorBody),
+        (status = 429, description = "Too many requests from this address", body = app::api_types::ErrorBody),
+    ))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    Client(client): Client,
+    jar: CookieJar,
+    body: Option<Json<RefreshRequest>>,
+) -> Result<Response, AppError> {
+    let from_body = body.and_then(|b| b.0.refresh_token);
+    let (token, via_cookie) = match from_body {
+        Some(t) => (t, false),
+        None => match jar.get(REFRESH_COOKIE) {
+            Some(c) => (c.value().to_string(), true),
+            None => return Err(AppError::Unauthorized),
+        },
+    };
+    match do_refresh(&state, &token, &client).await {
+        Ok((access, refresh)) => {
+            let body = TokenResponse {
+                access_token: access.clone(),
+                token_type: "Bearer".into(),
+                expires_in: ACCESS_TTL_SECS,
+                refresh_token: (!via_cookie).then(|| refresh.clone()),
+            };
+            if via_cookie {
+                Ok((with_session_cookies(&state, jar, access, refresh), Json(body)).into_response())
+            } else {
+                Ok(Json(body).into_response())
+            }
+        }
+        Err(AppError::Unauthorized) if via_cookie => {
+            Ok((without_session_cookies(jar), AppError::Unauthorized).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReturnQuery {
+    /// Same-site path to go back to.
+    return_to: Option<String>,
+}
+
+/// Browsers only: renew the session cookies during a page navigation, then
+/// go back to `return_to`. Pages redirect here when the access cookie has
+/// expired; it works without JavaScript.
+#[utoipa::path(get, path = "/auth/refresh", tag = "auth", params(ReturnQuery),
+    responses((status = 303, description = "Back to `return_to`, signed in or (if the session ended) signed out")))]
+pub async fn refresh_and_return(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(q): Query<ReturnQuery>,
+) -> Result<Response, AppError> {
+    let target = q.return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
+    // A navigation started by another site must not rotate tokens.
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or("none");
+    if site == "cross-site" || site == "same-site" {
+        return Ok(Redirect::to(&target).into_response());
+    }
+    let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok((without_session_cookies(jar), Redirect::to(&target)).into_response());
+    };
+    match do_refresh(&state, &token, &client).await {
+        Ok((access, refresh)) => {
+            Ok((with_session_cookies(&state, jar, access, refresh), Redirect::to(&target)).into_response())
+        }
+        Err(AppError::Unauthorized) => Ok((without_session_cookies(jar), Redirect::to(&target)).into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let accepts_html =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    is_form || accepts_html
+}
+
+fn signed_out(jar: CookieJar, headers: &HeaderMap) -> Response {
+    if wants_html(headers) {
+        (without_session_cookies(jar), Redirect::to("/")).into_response()
+    } else {
+        (without_session_cookies(jar), StatusCode::NO_CONTENT).into_response()
+    }
+}
+
+/// End this session: its refresh token and access tokens stop working.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out (browsers submitting a form get a redirect home)")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let session = match &user {
+        Some(u) => Some((u.user_id.clone(), u.session_id.clone())),
+        None => match jar.get(REFRESH_COOKIE) {
+            Some(c) => sessions::by_refresh_token(&state.db, c.value()).await?.map(|s| (s.user_id, s.id)),
+            None => None,
+        },
+    };
+    if let Some((user_id, session_id)) = session {
+        if sessions::revoke(&state.db, &session_id, "signed_out").await? {
+            audit::record(&state.db, audit::Event::new("signed_out", &client).user(&user_id).session(&session_id))
+                .await?;
+        }
+    }
+    Ok(signed_out(jar, &headers))
+}
+
+/// End every session of the signed-in user, on every device.
+#[utoipa::path(post, path = "/auth/logout-all", tag = "auth",
+    responses(
+        (status = 204, description = "Every session ended"),
+        (status = 401, description = "Not signed in", body = app::api_types::ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn logout_all(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let ended = sessions::revoke_all(&state.db, &user.user_id, "signed_out_everywhere").await?;
+    audit::record(
+        &state.db,
+        audit::Event::new("signed_out_everywhere", &client).user(&user.user_id).detail(format!("{ended} sessions")),
+    )
+    .await?;
+    Ok(signed_out(jar, &headers))
+}
+
+/// The sign-in options this server offers.
+#[utoipa::path(get, path = "/auth/providers", tag = "auth",
+    responses((status = 200, description = "Configured providers, and whether the demo sign-in exists", body = Vec<ProviderView>)))]
+pub async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderView>> {
+    Json(app::ssr::auth::provider_views(&state))
+}
+
+/// Used by the page middleware: is there a signed-in hint but no valid access cookie?
+pub fn needs_refresh(state: &AppState, parts: &axum::http::request::Parts) -> bool {
+    cookie(parts, SIGNED_IN_COOKIE).is_some()
+        && cookie(parts, ACCESS_COOKIE).and_then(|t| state.auth.tokens.verify(t)).is_none()
+}

@@ -1,0 +1,161 @@
+//! `/api/v1/me`: the signed-in user's account, linked sign-ins and sessions.
+
+use app::{
+    api_types::{ErrorBody, IdentityView, MeView, SessionView, UpdateMe},
+    ssr::{
+        auth::{
+            accounts,
+            extract::{AuthUser, Client},
+            sessions,
+        },
+        error::{AppError, AppResult},
+        state::AppState,
+    },
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use axum_extra::extract::CookieJar;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me, update_me, delete_me))
+        .routes(routes!(list_sessions))
+        .routes(routes!(end_session))
+        .routes(routes!(unlink_identity))
+}
+
+/// The signed-in user's view of their account.
+pub async fn me_view(state: &AppState, user_id: &str) -> AppResult<MeView> {
+    let user = accounts::get(&state.db, user_id).await?.ok_or(AppError::Unauthorized)?;
+    let identities = accounts::identities(&state.db, user_id).await?;
+    Ok(MeView {
+        id: user.id,
+        nickname: user.nickname,
+        display_name: user.display_name,
+        avatar_url: user.avatar_url,
+        email: user.email,
+        created_at: user.created_at.to_rfc3339(),
+        identities: identities
+            .into_iter()
+            .map(|i| IdentityView {
+                id: i.id,
+                provider: i.provider,
+                login: i.login,
+                email: i.email,
+                created_at: i.created_at.to_rfc3339(),
+                last_used_at: i.last_used_at.to_rfc3339(),
+            })
+            .collect(),
+    })
+}
+
+/// Who am I?
+#[utoipa::path(get, path = "/me", tag = "account",
+    responses(
+        (status = 200, description = "The signed-in user", body = MeView),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<MeView>> {
+    Ok(Json(me_view(&state, &user.user_id).await?))
+}
+
+/// Choose or change the nickname (2–20 characters: Hangul, Latin letters,
+/// digits, `_`, `-`; unique without regard to case). A taken nickname gets
+/// 422 with `fields.nickname = "taken"` and a free `fields.suggestion`.
+#[utoipa::path(patch, path = "/me", tag = "account", request_body = UpdateMe,
+    responses(
+        (status = 200, description = "Updated", body = MeView),
+        (status = 422, description = "Invalid or taken nickname", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(body): Json<UpdateMe>,
+) -> AppResult<Json<MeView>> {
+    accounts::set_nickname(&state.db, &user.user_id, &body.nickname).await?;
+    Ok(Json(me_view(&state, &user.user_id).await?))
+}
+
+/// Delete the account and all its data. Irreversible.
+#[utoipa::path(delete, path = "/me", tag = "account",
+    responses((status = 204, description = "Deleted; every session ended")),
+    security(("bearer" = [])))]
+pub async fn delete_me(State(state): State<AppState>, user: AuthUser, jar: CookieJar) -> AppResult<Response> {
+    accounts::delete(&state.db, &user.user_id).await?;
+    let jar = jar
+        .remove(axum_extra::extract::cookie::Cookie::build(app::ssr::auth::ACCESS_COOKIE).path("/"))
+        .remove(
+            axum_extra::extract::cookie::Cookie::build(app::ssr::auth::REFRESH_COOKIE)
+                .path(app::ssr::auth::REFRESH_COOKIE_PATH),
+        )
+        .remove(axum_extra::extract::cookie::Cookie::build(app::ssr::auth::SIGNED_IN_COOKIE).path("/"));
+    Ok((jar, StatusCode::NO_CONTENT).into_response())
+}
+
+pub async fn session_views(state: &AppState, user: &AuthUser) -> AppResult<Vec<SessionView>> {
+    Ok(sessions::list_live(&state.db, &user.user_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.id == user.session_id,
+            id: s.id,
+            provider: s.provider,
+            ip: s.ip,
+            user_agent: s.user_agent,
+            created_at: s.created_at.to_rfc3339(),
+            last_used_at: s.last_used_at.to_rfc3339(),
+        })
+        .collect())
+}
+
+/// The devices where this account is signed in.
+#[utoipa::path(get, path = "/me/sessions", tag = "account",
+    responses((status = 200, description = "Live sessions, most recently used first", body = Vec<SessionView>)),
+    security(("bearer" = [])))]
+pub async fn list_sessions(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<SessionView>>> {
+    Ok(Json(session_views(&state, &user).await?))
+}
+
+/// End one session (sign that device out).
+#[utoipa::path(delete, path = "/me/sessions/{id}", tag = "account",
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 404, description = "No such session of yours", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Client(client): Client,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    sessions::end_own(&state.db, &user.user_id, &id, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unlink a sign-in method. The last one cannot be unlinked (409).
+#[utoipa::path(delete, path = "/me/identities/{id}", tag = "account",
+    params(("id" = String, Path, description = "Identity id")),
+    responses(
+        (status = 204, description = "Unlinked"),
+        (status = 404, description = "No such identity of yours", body = ErrorBody),
+        (status = 409, description = "It is the only way to sign in", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn unlink_identity(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Client(client): Client,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    accounts::unlink(&state.db, &user.user_id, &id, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
