@@ -11,6 +11,9 @@ const serverBin = process.env.PROOFOLIO_SERVER_BIN ?? path.join(targetDir, 'debu
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proofolio-e2e-'));
+const oidcPort = Number(process.env.OIDC_PORT ?? 3190);
+const oidcControlPort = Number(process.env.OIDC_CONTROL_PORT ?? 3191);
+export const oidcControl = `http://127.0.0.1:${oidcControlPort}`;
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -43,7 +46,17 @@ export default defineConfig({
     { name: 'hydrated', use: { ...chromium, javaScriptEnabled: true } },
     { name: 'ssr', use: { ...chromium, javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [
+    {
+      // A real OpenID Connect provider (oauth2-mock-server) on loopback.
+      command: 'node oidc-server.mjs',
+      cwd: __dirname,
+      url: `${oidcControl}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      env: { OIDC_PORT: String(oidcPort), OIDC_CONTROL_PORT: String(oidcControlPort) },
+    },
+    {
     command: serverBin,
     cwd: repo,
     url: `${baseURL}/healthz`,
@@ -57,7 +70,12 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: 'proofolio',
       LEPTOS_SITE_PKG_DIR: 'pkg',
       PROOFOLIO__DATABASE__URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
+      PROOFOLIO__AUTH__OIDC__MOCKID__ISSUER: `http://127.0.0.1:${oidcPort}`,
+      PROOFOLIO__AUTH__OIDC__MOCKID__CLIENT_ID: 'proofolio-e2e',
+      PROOFOLIO__AUTH__OIDC__MOCKID__CLIENT_SECRET: 'e2e-client-secret',
+      PROOFOLIO__AUTH__OIDC__MOCKID__DISPLAY_NAME: 'Mock ID',
       RUST_LOG: 'warn',
     },
-  },
+    },
+  ],
 });

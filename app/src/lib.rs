@@ -5,6 +5,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod api_types;
 pub mod components;
 pub mod i18n;
@@ -16,13 +17,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 use crate::{
     components::{Footer, Header},
     i18n::{initial_lang, I18n},
-    pages::{Landing, NotFound},
+    pages::{AccountSettings, Landing, NotFound, SignIn, Welcome},
 };
 
 /// The document around the app, rendered on the server only.
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = I18n(RwSignal::new(initial_lang()));
     provide_context(i18n);
+    provide_context(account::Me(Resource::new(|| (), |_| account::current_user())));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/proofolio.css" />
@@ -63,7 +65,17 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="main">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=Landing />
+                    // Async: the whole page (data included) is in the first
+                    // response, so it works without JavaScript and chat apps'
+                    // link previews see real content.
+                    <Route path=StaticSegment("") view=Landing ssr=SsrMode::Async />
+                    <Route path=StaticSegment("signin") view=SignIn ssr=SsrMode::Async />
+                    <Route path=StaticSegment("welcome") view=Welcome ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("account"))
+                        view=AccountSettings
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <Footer />

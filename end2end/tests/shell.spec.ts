@@ -1,28 +1,6 @@
-import { test, expect, type ConsoleMessage } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 const hydrated = (name: string) => name === 'hydrated';
-
-// Every page must hydrate without warnings: collect what the console says.
-test.beforeEach(async ({ page }, info) => {
-  const problems: string[] = [];
-  page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  (info as any).problems = problems;
-});
-
-test.afterEach(async ({}, info) => {
-  const problems: string[] = (info as any).problems ?? [];
-  const unexpected = problems.filter(
-    (p) =>
-      // A 404 page reports its status as a console error in Chromium; that one is expected.
-      !p.includes('the server responded with a status of 404') &&
-      // With JavaScript off, the preloaded wasm is never used; Chromium says so.
-      !(info.project.name === 'ssr' && p.includes('was preloaded using link preload but not used')),
-  );
-  expect(unexpected, 'console warnings or errors').toEqual([]);
-});
 
 /** Wait until the wasm bundle has taken over the page. */
 async function waitForHydration(page: import('@playwright/test').Page) {

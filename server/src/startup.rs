@@ -173,6 +173,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(routes::api::not_found))
         .route("/lang/{code}", get(routes::lang::switch))
         .merge(routes::auth::browser_router(&state))
+        .merge(routes::account_forms::router())
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

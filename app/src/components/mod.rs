@@ -18,9 +18,50 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label="Primary">
                     <a href="/#how">{i18n.t(|t| t.nav_how)}</a>
                     <LangSwitch />
+                    <UserMenu />
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// Who is signed in, or a way to sign in. Sign-out is a form: it works
+/// without JavaScript and cannot be triggered by a link from elsewhere.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = crate::account::use_me();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let t = i18n.lang().texts();
+                match me.0.await.ok().flatten() {
+                    None => {
+                        let here = location.pathname.get_untracked();
+                        let target = if here.starts_with("/signin") { "/".to_string() } else { here };
+                        let href = format!("/signin?return_to={}", encode_component(&target));
+                        view! { <a class="button small" href=href data-testid="sign-in-link">{t.nav_sign_in}</a> }.into_any()
+                    }
+                    Some(m) => {
+                        let (label, href) = match m.nickname.clone() {
+                            Some(n) => (n, "/settings/account".to_string()),
+                            None => (t.choose_nickname_prompt.to_string(), "/welcome".to_string()),
+                        };
+                        view! {
+                            <span class="user-menu">
+                                {m.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="28" height="28" /> })}
+                                <a href=href data-testid="user-nickname">{label}</a>
+                                <form method="post" action="/api/v1/auth/logout" class="inline">
+                                    <button class="link-button" type="submit" data-testid="sign-out">{t.sign_out}</button>
+                                </form>
+                            </span>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 

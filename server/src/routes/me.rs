@@ -1,14 +1,14 @@
 //! `/api/v1/me`: the signed-in user's account, linked sign-ins and sessions.
 
 use app::{
-    api_types::{ErrorBody, IdentityView, MeView, SessionView, UpdateMe},
+    api_types::{ErrorBody, MeView, SessionView, UpdateMe},
     ssr::{
         auth::{
             accounts,
             extract::{AuthUser, Client},
-            sessions,
+            sessions, views,
         },
-        error::{AppError, AppResult},
+        error::AppResult,
         state::AppState,
     },
 };
@@ -29,31 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unlink_identity))
 }
 
-/// The signed-in user's view of their account.
-pub async fn me_view(state: &AppState, user_id: &str) -> AppResult<MeView> {
-    let user = accounts::get(&state.db, user_id).await?.ok_or(AppError::Unauthorized)?;
-    let identities = accounts::identities(&state.db, user_id).await?;
-    Ok(MeView {
-        id: user.id,
-        nickname: user.nickname,
-        display_name: user.display_name,
-        avatar_url: user.avatar_url,
-        email: user.email,
-        created_at: user.created_at.to_rfc3339(),
-        identities: identities
-            .into_iter()
-            .map(|i| IdentityView {
-                id: i.id,
-                provider: i.provider,
-                login: i.login,
-                email: i.email,
-                created_at: i.created_at.to_rfc3339(),
-                last_used_at: i.last_used_at.to_rfc3339(),
-            })
-            .collect(),
-    })
-}
-
 /// Who am I?
 #[utoipa::path(get, path = "/me", tag = "account",
     responses(
@@ -62,7 +37,7 @@ pub async fn me_view(state: &AppState, user_id: &str) -> AppResult<MeView> {
     ),
     security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<MeView>> {
-    Ok(Json(me_view(&state, &user.user_id).await?))
+    Ok(Json(views::me_view(&state.db, &user.user_id).await?))
 }
 
 /// Choose or change the nickname (2–20 characters: Hangul, Latin letters,
@@ -80,7 +55,7 @@ pub async fn update_me(
     Json(body): Json<UpdateMe>,
 ) -> AppResult<Json<MeView>> {
     accounts::set_nickname(&state.db, &user.user_id, &body.nickname).await?;
-    Ok(Json(me_view(&state, &user.user_id).await?))
+    Ok(Json(views::me_view(&state.db, &user.user_id).await?))
 }
 
 /// Delete the account and all its data. Irreversible.
@@ -99,28 +74,12 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser, jar: Cooki
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 
-pub async fn session_views(state: &AppState, user: &AuthUser) -> AppResult<Vec<SessionView>> {
-    Ok(sessions::list_live(&state.db, &user.user_id)
-        .await?
-        .into_iter()
-        .map(|s| SessionView {
-            current: s.id == user.session_id,
-            id: s.id,
-            provider: s.provider,
-            ip: s.ip,
-            user_agent: s.user_agent,
-            created_at: s.created_at.to_rfc3339(),
-            last_used_at: s.last_used_at.to_rfc3339(),
-        })
-        .collect())
-}
-
 /// The devices where this account is signed in.
 #[utoipa::path(get, path = "/me/sessions", tag = "account",
     responses((status = 200, description = "Live sessions, most recently used first", body = Vec<SessionView>)),
     security(("bearer" = [])))]
 pub async fn list_sessions(State(state): State<AppState>, user: AuthUser) -> AppResult<Json<Vec<SessionView>>> {
-    Ok(Json(session_views(&state, &user).await?))
+    Ok(Json(views::session_views(&state.db, &user).await?))
 }
 
 /// End one session (sign that device out).

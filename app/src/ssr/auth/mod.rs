@@ -9,6 +9,7 @@ pub mod nickname;
 pub mod providers;
 pub mod sessions;
 pub mod tokens;
+pub mod views;
 
 use crate::ssr::config::Settings;
 use secrecy::SecretString;

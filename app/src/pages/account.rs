@@ -1,0 +1,290 @@
+//! Sign-in, first-sign-in nickname, and account settings. Every change is a
+//! plain form post that the server answers with a redirect, so these pages
+//! work the same with and without JavaScript.
+
+use crate::{
+    account::{my_sessions, nickname_suggestion, sign_in_options, use_me},
+    api_types::MeView,
+    components::encode_component,
+    i18n::{use_i18n, Texts},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_query_map};
+
+fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync {
+    let q = use_query_map();
+    // Read once per render: every change to these pages is a full page load.
+    move || q.with_untracked(|q| q.get(name)).filter(|v| !v.is_empty())
+}
+
+/// `return_to` from the query, if it is a same-site path.
+fn return_to() -> impl Fn() -> String + Copy + Send + Sync {
+    let q = query("return_to");
+    move || {
+        q().filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
+            .unwrap_or_else(|| "/".into())
+    }
+}
+
+fn error_text(t: &'static Texts, code: &str) -> &'static str {
+    match code {
+        "taken" => t.err_taken,
+        "too_short" | "too_long" => t.err_length,
+        "invalid_characters" => t.err_characters,
+        "last_identity" => t.err_last_identity,
+        "confirm" => t.err_confirm,
+        _ => t.err_generic,
+    }
+}
+
+#[component]
+fn ErrorNote() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = query("error");
+    let suggestion = query("suggestion");
+    move || {
+        error().map(|code| {
+            let t = i18n.lang().texts();
+            view! {
+                <p class="notice error" role="alert" data-testid="form-error">
+                    {error_text(t, &code)}
+                    {suggestion().map(|s| view! { " " {t.err_suggestion} " " <strong data-testid="suggestion">{s}</strong> })}
+                </p>
+            }
+        })
+    }
+}
+
+/// Shown where a page needs a signed-in user.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let href = move || format!("/signin?return_to={}", encode_component(&location.pathname.get()));
+    view! {
+        <section class="container narrow">
+            <p>{i18n.t(|t| t.need_sign_in)}</p>
+            <p><a class="button" href=href>{i18n.t(|t| t.nav_sign_in)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let options = Resource::new(|| (), |_| sign_in_options());
+    let back = return_to();
+    let me = use_me();
+    view! {
+        <Title text=i18n.t(|t| t.sign_in_title) />
+        <section class="container narrow">
+            <h1>{i18n.t(|t| t.sign_in_title)}</h1>
+            <p class="lead">{i18n.t(|t| t.sign_in_lead)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let signed_in = me.0.await.ok().flatten();
+                    let options = options.await.unwrap_or_default();
+                    let t = i18n.lang().texts();
+                    let already = signed_in.map(|m| view! {
+                        <p class="notice">{t.signed_in_as} " " <strong>{m.nickname.unwrap_or_default()}</strong></p>
+                    });
+                    let real: Vec<_> = options.iter().filter(|o| !o.demo).cloned().collect();
+                    let demo = options.iter().any(|o| o.demo);
+                    view! {
+                        {already}
+                        <ul class="provider-list">
+                            {real.into_iter().map(|p| {
+                                let href = format!("{}?return_to={}", p.login_url, encode_component(&back()));
+                                view! {
+                                    <li><a class="button provider" href=href rel="external" data-provider=p.id.clone()>{t.sign_in_with} " " {p.display_name.clone()}</a></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {(options.is_empty()).then(|| view! { <p>{t.no_providers}</p> })}
+                        {demo.then(|| view! {
+                            <form class="card demo-signin" method="post" action="/auth/demo">
+                                <h2>{t.demo_signin_title}</h2>
+                                <p>{t.demo_body}</p>
+                                <input type="hidden" name="return_to" value=back() />
+                                <button class="button secondary" type="submit">{t.demo_button}</button>
+                            </form>
+                        })}
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NicknameForm(#[prop(into)] from: String, initial: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let back = return_to();
+    let typed = query("nickname");
+    let value = typed().unwrap_or(initial);
+    view! {
+        <form class="card nickname-form" method="post" action="/account/nickname">
+            <ErrorNote />
+            <label for="nickname">{i18n.t(|t| t.nickname_label)}</label>
+            <input
+                id="nickname"
+                name="nickname"
+                value=value
+                required
+                minlength="2"
+                maxlength="20"
+                autocomplete="nickname"
+                aria-describedby="nickname-rules"
+            />
+            <p id="nickname-rules" class="hint">{i18n.t(|t| t.nickname_rules)}</p>
+            <input type="hidden" name="return_to" value=back() />
+            <input type="hidden" name="from" value=from />
+            <button class="button" type="submit">{i18n.t(|t| t.save)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn Welcome() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let suggestion = Resource::new(|| (), |_| nickname_suggestion());
+    view! {
+        <Title text=i18n.t(|t| t.welcome_title) />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.0.await.ok().flatten() {
+                    None => view! { <SignInFirst /> }.into_any(),
+                    Some(m) => {
+                        let initial = match m.nickname {
+                            Some(n) => n,
+                            None => suggestion.await.unwrap_or_default(),
+                        };
+                        view! {
+                            <section class="container narrow">
+                                <h1>{i18n.t(|t| t.welcome_title)}</h1>
+                                <p class="lead">{i18n.t(|t| t.welcome_lead)}</p>
+                                <NicknameForm from="welcome" initial />
+                            </section>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn provider_name(id: &str) -> String {
+    match id {
+        "github" => "GitHub".into(),
+        "google" => "Google".into(),
+        "kakao" => "Kakao".into(),
+        "demo" => "Demo".into(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+pub fn AccountSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let sessions = Resource::new(|| (), |_| my_sessions());
+    let options = Resource::new(|| (), |_| sign_in_options());
+    view! {
+        <Title text=i18n.t(|t| t.settings_title) />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Some(m) = me.0.await.ok().flatten() else {
+                    return view! { <SignInFirst /> }.into_any();
+                };
+                let sessions = sessions.await.unwrap_or_default();
+                let options = options.await.unwrap_or_default();
+                view! { <SettingsBody me=m sessions options /> }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsBody(
+    me: MeView,
+    sessions: Vec<crate::api_types::SessionView>,
+    options: Vec<crate::api_types::ProviderView>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.lang().texts();
+    let only_one = me.identities.len() <= 1;
+    let linkable: Vec<_> = options.into_iter().filter(|o| !o.demo).collect();
+    let nickname = me.nickname.clone().unwrap_or_default();
+    view! {
+        <section class="container narrow settings">
+            <h1>{move || t().settings_title}</h1>
+
+            <h2>{move || t().profile_title}</h2>
+            <NicknameForm from="settings" initial=nickname />
+
+            <h2>{move || t().linked_title}</h2>
+            <ul class="list identities">
+                {me.identities.into_iter().map(|i| {
+                    let label = format!("{} {}", provider_name(&i.provider), i.login.clone().or(i.email.clone()).unwrap_or_default());
+                    view! {
+                        <li data-testid="identity" data-provider=i.provider.clone()>
+                            <span>{label}</span>
+                            <form method="post" action="/account/identities/unlink">
+                                <input type="hidden" name="id" value=i.id.clone() />
+                                <button class="link-button" type="submit" disabled=only_one>{move || t().unlink}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(!linkable.is_empty()).then(|| view! {
+                <p class="link-others">
+                    {move || t().link_another} " "
+                    {linkable.into_iter().map(|p| {
+                        let href = format!("{}?link=1&return_to=/settings/account", p.login_url);
+                        view! { <a class="chip" href=href rel="external">{p.display_name}</a> " " }
+                    }).collect_view()}
+                </p>
+            })}
+
+            <h2>{move || t().sessions_title}</h2>
+            <ul class="list sessions">
+                {sessions.into_iter().map(|s| {
+                    let current = s.current;
+                    let device = s.user_agent.clone().unwrap_or_else(|| "—".into());
+                    let when = s.last_used_at.chars().take(16).collect::<String>().replace('T', " ");
+                    view! {
+                        <li data-testid="session" data-current=current.to_string()>
+                            <span class="device">{device}</span>
+                            <span class="meta">{provider_name(&s.provider)} " · " {s.ip.clone().unwrap_or_default()} " · " {move || t().last_used} " " {when.clone()} " UTC"</span>
+                            {if current {
+                                view! { <strong class="badge">{move || t().this_device}</strong> }.into_any()
+                            } else {
+                                view! {
+                                    <form method="post" action="/account/sessions/end">
+                                        <input type="hidden" name="id" value=s.id.clone() />
+                                        <button class="link-button" type="submit">{move || t().end_session}</button>
+                                    </form>
+                                }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form method="post" action="/api/v1/auth/logout-all">
+                <button class="button secondary" type="submit">{move || t().sign_out_everywhere}</button>
+            </form>
+
+            <h2>{move || t().danger_title}</h2>
+            <form class="card danger" method="post" action="/account/delete">
+                <p>{move || t().danger_body}</p>
+                <label for="confirm">{move || t().delete_confirm_label}</label>
+                <input id="confirm" name="confirm" autocomplete="off" required />
+                <button class="button danger" type="submit">{move || t().delete_button}</button>
+            </form>
+        </section>
+    }
+}
