@@ -14,11 +14,10 @@ async function ready(page: Page, projectName: string) {
   if (hydrated(projectName)) await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
 }
 
-/** From any page: sign in through the OIDC provider; returns when back. */
+/** From any page, with the header's sign-in menu: sign in through the OIDC provider. */
 async function signInWithMockId(page: Page, projectName: string) {
   await ready(page, projectName);
   await page.getByTestId('sign-in-link').click();
-  await expect(page).toHaveURL(/\/signin\?return_to=/);
   await page.getByRole('link', { name: /Mock ID/ }).click();
 }
 
@@ -88,6 +87,12 @@ test('sign out everywhere from a second browser', async ({ browser, request }, i
   await expect(b.getByText('이 페이지를 보려면 로그인하세요.')).toBeVisible();
   await laptop.close();
   await phone.close();
+});
+
+test('the sign-in page lists every provider and the demo sign-in', async ({ page }, info) => {
+  await page.goto('/signin?return_to=/%23how');
+  await ready(page, info.project.name);
+  await expect(page.getByRole('link', { name: /Mock ID/ })).toHaveAttribute('href', '/auth/mockid/login?return_to=/%23how');
 });
 
 test('the demo sign-in is offered on the embedded default', async ({ page }, info) => {

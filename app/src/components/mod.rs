@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
 pub fn UserMenu() -> impl IntoView {
     let i18n = use_i18n();
     let me = crate::account::use_me();
+    let options = Resource::new(|| (), |_| crate::account::sign_in_options());
     let location = use_location();
     view! {
         <Suspense fallback=|| ()>
@@ -40,8 +41,39 @@ pub fn UserMenu() -> impl IntoView {
                     None => {
                         let here = location.pathname.get_untracked();
                         let target = if here.starts_with("/signin") { "/".to_string() } else { here };
-                        let href = format!("/signin?return_to={}", encode_component(&target));
-                        view! { <a class="button small" href=href data-testid="sign-in-link">{t.nav_sign_in}</a> }.into_any()
+                        let back = encode_component(&target);
+                        let options = options.await.unwrap_or_default();
+                        view! {
+                            // A disclosure: opens without JavaScript too.
+                            <details class="signin-menu">
+                                <summary class="button small" data-testid="sign-in-link">{t.nav_sign_in}</summary>
+                                <div class="menu" role="group" aria-label=t.nav_sign_in>
+                                    {options
+                                        .into_iter()
+                                        .map(|p| {
+                                            if p.demo {
+                                                view! {
+                                                    <form method="post" action=p.login_url.clone()>
+                                                        <input type="hidden" name="return_to" value=target.clone() />
+                                                        <button class="menu-item" type="submit">{t.demo_button}</button>
+                                                    </form>
+                                                }
+                                                    .into_any()
+                                            } else {
+                                                let href = format!("{}?return_to={back}", p.login_url);
+                                                view! {
+                                                    <a class="menu-item" href=href rel="external" data-provider=p.id.clone()>
+                                                        {t.sign_in_with} " " {p.display_name.clone()}
+                                                    </a>
+                                                }
+                                                    .into_any()
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            </details>
+                        }
+                        .into_any()
                     }
                     Some(m) => {
                         let (label, href) = match m.nickname.clone() {
