@@ -8,7 +8,7 @@ use app::{
         auth::{
             accounts,
             extract::{AuthUser, Client},
-            sessions, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, SIGNED_IN_COOKIE,
+            sessions,
         },
         error::AppError,
         state::AppState,
@@ -21,7 +21,7 @@ use axum::{
     routing::post,
     Form, Router,
 };
-use axum_extra::extract::{cookie::Cookie, CookieJar};
+use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -119,9 +119,6 @@ async fn delete(
         return Ok(back_with_error("/settings/account", "confirm", &[]));
     }
     accounts::delete(&state.db, &user.user_id).await?;
-    let jar = jar
-        .remove(Cookie::build(ACCESS_COOKIE).path("/"))
-        .remove(Cookie::build(REFRESH_COOKIE).path(REFRESH_COOKIE_PATH))
-        .remove(Cookie::build(SIGNED_IN_COOKIE).path("/"));
+    let jar = super::auth::without_session_cookies(jar);
     Ok((jar, Redirect::to("/")).into_response())
 }

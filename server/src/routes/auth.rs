@@ -83,7 +83,8 @@ fn with_session_cookies(state: &AppState, jar: CookieJar, access: String, refres
         .add(base_cookie(state, SIGNED_IN_COOKIE, "1".into(), "/", refresh_age))
 }
 
-fn without_session_cookies(jar: CookieJar) -> CookieJar {
+/// Forget the browser's credentials (sign-out, deletion, a dead session).
+pub fn without_session_cookies(jar: CookieJar) -> CookieJar {
     jar.remove(Cookie::build(ACCESS_COOKIE).path("/"))
         .remove(Cookie::build(REFRESH_COOKIE).path(REFRESH_COOKIE_PATH))
         .remove(Cookie::build(SIGNED_IN_COOKIE).path("/"))

@@ -64,13 +64,7 @@ pub async fn update_me(
     security(("bearer" = [])))]
 pub async fn delete_me(State(state): State<AppState>, user: AuthUser, jar: CookieJar) -> AppResult<Response> {
     accounts::delete(&state.db, &user.user_id).await?;
-    let jar = jar
-        .remove(axum_extra::extract::cookie::Cookie::build(app::ssr::auth::ACCESS_COOKIE).path("/"))
-        .remove(
-            axum_extra::extract::cookie::Cookie::build(app::ssr::auth::REFRESH_COOKIE)
-                .path(app::ssr::auth::REFRESH_COOKIE_PATH),
-        )
-        .remove(axum_extra::extract::cookie::Cookie::build(app::ssr::auth::SIGNED_IN_COOKIE).path("/"));
+    let jar = super::auth::without_session_cookies(jar);
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

@@ -208,7 +208,7 @@ impl Providers {
                     .authorize_url(oauth2::CsrfToken::new_random)
                     .add_scope(oauth2::Scope::new("read:user".into()))
                     .add_scope(oauth2::Scope::new("user:email".into()))
-                    .set_pkce_challenge(oauth2::PkceCodeChallenge::from(challenge))
+                    .set_pkce_challenge(challenge)
                     .url();
                 let pending = PendingLogin {
                     provider: provider.id.clone(),

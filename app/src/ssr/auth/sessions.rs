@@ -137,28 +137,26 @@ async fn revoke_reused(db: &DatabaseConnection, session: &session::Model, client
         .await
 }
 
-/// End one session (its access tokens stop working at once: every request
-/// checks that its session is live).
-pub async fn revoke(db: &DatabaseConnection, session_id: &str, reason: &str) -> AppResult<bool> {
+/// Revoke the live sessions matching `which`; how many there were.
+async fn revoke_where(db: &DatabaseConnection, which: sea_orm::Condition, reason: &str) -> AppResult<u64> {
     let res = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Some(Utc::now())))
         .col_expr(session::Column::RevokedReason, Expr::value(Some(reason.to_string())))
-        .filter(session::Column::Id.eq(session_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}
-
-pub async fn revoke_all(db: &DatabaseConnection, user_id: &str, reason: &str) -> AppResult<u64> {
-    let res = session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .col_expr(session::Column::RevokedReason, Expr::value(Some(reason.to_string())))
-        .filter(session::Column::UserId.eq(user_id))
+        .filter(which)
         .filter(session::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// End one session (its access tokens stop working at once: every request
+/// checks that its session is live).
+pub async fn revoke(db: &DatabaseConnection, session_id: &str, reason: &str) -> AppResult<bool> {
+    Ok(revoke_where(db, sea_orm::Condition::all().add(session::Column::Id.eq(session_id)), reason).await? == 1)
+}
+
+pub async fn revoke_all(db: &DatabaseConnection, user_id: &str, reason: &str) -> AppResult<u64> {
+    revoke_where(db, sea_orm::Condition::all().add(session::Column::UserId.eq(user_id)), reason).await
 }
 
 /// The live session `sid` of `user_id`, if it is live.

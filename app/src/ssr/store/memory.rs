@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 use tokio::sync::broadcast;
-use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
+use tokio_stream::wrappers::BroadcastStream;
 
 #[derive(Debug, Clone)]
 enum Value {
@@ -218,14 +218,9 @@ impl Store for MemoryStore {
         channels.retain(|_, s| s.receiver_count() > 0);
         let receiver = channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(256).0).subscribe();
         Ok(BroadcastStream::new(receiver)
-            .filter_map(|m| async move {
-                match m {
-                    Ok(m) => Some(m),
-                    // A slow subscriber misses messages rather than blocking
-                    // publishers, as with Redis.
-                    Err(BroadcastStreamRecvError::Lagged(_)) => None,
-                }
-            })
+            // A slow subscriber misses messages (`Lagged`) rather than
+            // blocking publishers, as with Redis.
+            .filter_map(|m| async move { m.ok() })
             .boxed())
     }
 }
