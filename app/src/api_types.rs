@@ -124,6 +124,8 @@ pub struct SessionView {
     pub provider: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// A short name for people, e.g. "Chrome · Windows".
+    pub device: String,
     pub created_at: String,
     pub last_used_at: String,
     /// The session making this request.

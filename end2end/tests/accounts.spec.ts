@@ -78,6 +78,7 @@ test('sign out everywhere from a second browser', async ({ browser, request }, i
 
   await a.goto('/settings/account');
   await expect(a.getByTestId('session')).toHaveCount(2);
+  await expect(a.getByTestId('session').first()).toContainText('Chrome · Windows') // Playwright's Desktop Chrome user agent;
   await a.getByRole('button', { name: '모든 기기에서 로그아웃' }).click();
   await expect(a.getByTestId('sign-in-link')).toBeVisible();
 

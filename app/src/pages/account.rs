@@ -254,7 +254,7 @@ fn SettingsBody(
             <ul class="list sessions">
                 {sessions.into_iter().map(|s| {
                     let current = s.current;
-                    let device = s.user_agent.clone().unwrap_or_else(|| "—".into());
+                    let device = s.device.clone();
                     let when = s.last_used_at.chars().take(16).collect::<String>().replace('T', " ");
                     view! {
                         <li data-testid="session" data-current=current.to_string()>
