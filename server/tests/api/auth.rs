@@ -57,6 +57,11 @@ async fn signed_in(app: &TestApp, nickname: &str) -> Jar {
     jar
 }
 
+/// A same-site browser request: its cookies and our Origin.
+async fn as_browser(app: &TestApp, method: reqwest::Method, url: String, jar: &Jar) -> reqwest::Response {
+    app.client.request(method, url).header("cookie", jar.header()).header("origin", &app.address).send().await.unwrap()
+}
+
 async fn me(app: &TestApp, jar: &Jar) -> reqwest::Response {
     app.client.get(app.url("/api/v1/me")).header("cookie", jar.header()).send().await.unwrap()
 }
@@ -258,14 +263,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family(app: TestApp) {
 
     // A browser refreshes with its cookie (and an Origin).
     let jar = signed_in_again(&app).await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/refresh"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+    let res = as_browser(&app, reqwest::Method::POST, app.url("/api/v1/auth/refresh"), &jar).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "browsers get the refresh token as a cookie only");
@@ -342,15 +340,7 @@ async fn linking_a_second_provider_and_never_unlinking_the_last(app: TestApp) {
 
     let delete = |id: String| {
         let (app, jar) = (&app, &jar);
-        async move {
-            app.client
-                .delete(app.url(&format!("/api/v1/me/identities/{id}")))
-                .header("cookie", jar.header())
-                .header("origin", &app.address)
-                .send()
-                .await
-                .unwrap()
-        }
+        async move { as_browser(app, reqwest::Method::DELETE, app.url(&format!("/api/v1/me/identities/{id}")), jar).await }
     };
     assert_eq!(delete(github_id).await.status(), 204);
     let res = delete(demo_id).await;
@@ -368,14 +358,7 @@ async fn deleting_the_account_removes_every_row_of_the_user(app: TestApp) {
     let r = jar.get("pf_refresh").unwrap().to_string();
     app.client.post(app.url("/api/v1/auth/refresh")).json(&json!({ "refresh_token": r })).send().await.unwrap();
 
-    let res = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+    let res = as_browser(&app, reqwest::Method::DELETE, app.url("/api/v1/me"), &jar).await;
     assert_eq!(res.status(), 204);
     let db = &app.state.db;
     assert_eq!(user::Entity::find_by_id(user_id.clone()).count(db).await.unwrap(), 0);
@@ -398,14 +381,7 @@ async fn sign_out_everywhere_ends_other_devices_at_once(app: TestApp) {
     let laptop = signed_in(&app, "everywhere").await;
     let phone = signed_in_again(&app).await;
     assert_eq!(me(&app, &phone).await.status(), 200);
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/logout-all"))
-        .header("cookie", laptop.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+    let res = as_browser(&app, reqwest::Method::POST, app.url("/api/v1/auth/logout-all"), &laptop).await;
     assert_eq!(res.status(), 204);
     assert_eq!(me(&app, &phone).await.status(), 401, "the other device is signed out without waiting for expiry");
     assert_eq!(me(&app, &laptop).await.status(), 401);
@@ -460,14 +436,8 @@ async fn sessions_are_listed_and_can_be_ended_one_by_one(app: TestApp) {
     assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
     assert!(list.iter().all(|s| s["ip"] == "127.0.0.1"));
     let other = list.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
-    let res = app
-        .client
-        .delete(app.url(&format!("/api/v1/me/sessions/{other}")))
-        .header("cookie", laptop.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+    let res =
+        as_browser(&app, reqwest::Method::DELETE, app.url(&format!("/api/v1/me/sessions/{other}")), &laptop).await;
     assert_eq!(res.status(), 204);
     assert_eq!(me(&app, &phone).await.status(), 401);
     assert_eq!(me(&app, &laptop).await.status(), 200);
