@@ -21,10 +21,7 @@ fn query(name: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync
 /// `return_to` from the query, if it is a same-site path.
 fn return_to() -> impl Fn() -> String + Copy + Send + Sync {
     let q = query("return_to");
-    move || {
-        q().filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
-            .unwrap_or_else(|| "/".into())
-    }
+    move || q().and_then(|p| crate::web::safe_return_path(&p)).unwrap_or_else(|| "/".into())
 }
 
 fn error_text(t: &'static Texts, code: &str) -> &'static str {

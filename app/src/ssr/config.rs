@@ -52,19 +52,11 @@ pub struct GithubSettings {
     /// github.com (OAuth authorize and token endpoints); overridable for tests.
     pub web_url: String,
     pub api_url: String,
-    pub graphql_url: String,
-    /// Optional token for anonymous profile previews.
-    pub token: Option<SecretString>,
 }
 
 impl Default for GithubSettings {
     fn default() -> Self {
-        Self {
-            web_url: "https://github.com".into(),
-            api_url: "https://api.github.com".into(),
-            graphql_url: "https://api.github.com/graphql".into(),
-            token: None,
-        }
+        Self { web_url: "https://github.com".into(), api_url: "https://api.github.com".into() }
     }
 }
 

@@ -9,4 +9,3 @@ pub mod jobs;
 pub mod metrics;
 pub mod state;
 pub mod store;
-pub mod web;

@@ -12,8 +12,8 @@ use app::{
         },
         error::AppError,
         state::AppState,
-        web::safe_return_path,
     },
+    web::safe_return_path,
 };
 use axum::{
     extract::State,

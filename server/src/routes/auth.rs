@@ -14,8 +14,8 @@ use app::{
         },
         error::{AppError, AppResult},
         state::AppState,
-        web::safe_return_path,
     },
+    web::safe_return_path,
 };
 use axum::{
     extract::{Path, Query, State},

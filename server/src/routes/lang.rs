@@ -3,7 +3,7 @@
 
 use app::{
     i18n::{cookie_value, Lang},
-    ssr::web::safe_return_path,
+    web::safe_return_path,
 };
 use axum::{
     extract::{Path, Query},

@@ -35,17 +35,6 @@ pub struct ExternalIdentity {
     pub scopes: Option<String>,
 }
 
-impl ExternalIdentity {
-    /// The best source for a nickname suggestion.
-    pub fn nickname_hint(&self) -> String {
-        self.login
-            .clone()
-            .or_else(|| self.name.clone())
-            .or_else(|| self.email.as_ref().and_then(|e| e.split('@').next().map(str::to_string)))
-            .unwrap_or_default()
-    }
-}
-
 /// The secret half of a login in progress, kept in an encrypted cookie.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingLogin {

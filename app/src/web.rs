@@ -1,4 +1,4 @@
-//! Small HTTP helpers shared by browser-facing routes.
+//! Small web helpers shared by the server and the browser.
 
 /// `next` / `return_to` values: only same-site relative paths, so no
 /// redirect can take a visitor to another site.
