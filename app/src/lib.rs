@@ -10,6 +10,7 @@ pub mod api_types;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod web;

@@ -2,12 +2,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_jobs;
 mod m20261122_000002_create_accounts;
+mod m20261122_000003_create_profiles;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_jobs::Migration), Box::new(m20261122_000002_create_accounts::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_jobs::Migration),
+            Box::new(m20261122_000002_create_accounts::Migration),
+            Box::new(m20261122_000003_create_profiles::Migration),
+        ]
     }
 }

@@ -7,6 +7,12 @@ use app::{
         auth::{providers::Providers, AuthKeys},
         config::{redact_url, Settings},
         db,
+        github::{
+            analyze::Dictionaries,
+            client::GithubApi,
+            import::ImportHandler,
+            profiles::IMPORT_KIND,
+        },
         jobs::{JobQueue, Worker, WorkerConfig},
         metrics::Metrics,
         state::AppState,
@@ -121,12 +127,20 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         .timeout(Duration::from_secs(60))
         .build()?;
     let jobs = JobQueue::new(db.clone(), store.clone());
+    let github = GithubApi::new(http.clone(), &settings.github.api_url, &settings.github.graphql_url());
+    if settings.github.api_url.starts_with("https://api.github.com") {
+        tracing::info!(part = "github", token = settings.github.token.is_some(), "real: api.github.com");
+    } else {
+        tracing::info!(part = "github", url = %settings.github.api_url, "stand-in GitHub");
+    }
     Ok(AppState {
         leptos_options,
         settings: Arc::new(settings),
         db,
         store,
         jobs,
+        github: Arc::new(github),
+        dict: Arc::new(Dictionaries::builtin()),
         http,
         auth: Arc::new(auth),
         providers: Arc::new(providers),
@@ -145,6 +159,16 @@ pub fn worker(state: &AppState, shutdown_grace: Duration) -> Worker {
             poll_interval: Duration::from_millis(cfg.poll_interval_ms.max(10)),
             lease: Duration::from_secs(cfg.lease_secs.max(3)),
             shutdown_grace,
+        },
+    )
+    .register(
+        IMPORT_KIND,
+        ImportHandler {
+            db: state.db.clone(),
+            http: state.http.clone(),
+            github: state.settings.github.clone(),
+            keys: state.auth.clone(),
+            dict: state.dict.clone(),
         },
     )
 }
@@ -174,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(routes::lang::switch))
         .merge(routes::auth::browser_router(&state))
         .merge(routes::account_forms::router())
+        .merge(routes::imports::forms())
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -6,6 +6,10 @@
 //! aliases come from `data/topic-aliases.json` (content based on
 //! github.com/github/explore, CC-BY-4.0). Both are compiled in.
 
+mod linguist;
+
+pub use linguist::{Language, LanguageType, Languages};
+
 use serde::Deserialize;
 use std::collections::HashMap;
 

@@ -51,12 +51,33 @@ pub struct Settings {
 pub struct GithubSettings {
     /// github.com (OAuth authorize and token endpoints); overridable for tests.
     pub web_url: String,
+    /// REST API root (`PROOFOLIO__GITHUB__API_URL`).
     pub api_url: String,
+    /// GraphQL endpoint (`PROOFOLIO__GITHUB__GRAPHQL_URL`); `{api_url}/graphql` when unset.
+    pub graphql_url: Option<String>,
+    /// Optional token for the anonymous preview (`PROOFOLIO__GITHUB__TOKEN`):
+    /// raises GitHub's limit from 60 to 5,000 requests an hour. Imports use
+    /// each user's own token.
+    pub token: Option<SecretString>,
+    /// Previews a visitor may ask for per minute.
+    pub preview_per_minute: u32,
 }
 
 impl Default for GithubSettings {
     fn default() -> Self {
-        Self { web_url: "https://github.com".into(), api_url: "https://api.github.com".into() }
+        Self {
+            web_url: "https://github.com".into(),
+            api_url: "https://api.github.com".into(),
+            graphql_url: None,
+            token: None,
+            preview_per_minute: 10,
+        }
+    }
+}
+
+impl GithubSettings {
+    pub fn graphql_url(&self) -> String {
+        self.graphql_url.clone().unwrap_or_else(|| format!("{}/graphql", self.api_url.trim_end_matches('/')))
     }
 }
 

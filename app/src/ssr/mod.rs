@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod github;
 pub mod jobs;
 pub mod metrics;
 pub mod state;

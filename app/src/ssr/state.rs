@@ -4,6 +4,7 @@
 use super::{
     auth::{providers::Providers, AuthKeys},
     config::Settings,
+    github::{analyze::Dictionaries, client::GithubApi},
     jobs::JobQueue,
     metrics::Metrics,
     store::SharedStore,
@@ -21,6 +22,11 @@ pub struct AppState {
     pub store: SharedStore,
     pub jobs: JobQueue,
     pub http: reqwest::Client,
+    /// GitHub's API for the anonymous preview (imports make their own, to
+    /// count their requests).
+    pub github: Arc<GithubApi>,
+    /// Technologies and Linguist languages, loaded once.
+    pub dict: Arc<Dictionaries>,
     pub auth: Arc<AuthKeys>,
     pub providers: Arc<Providers>,
     pub metrics: Arc<Metrics>,

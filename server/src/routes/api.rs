@@ -22,6 +22,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     tags(
         (name = "auth", description = "Tokens: refresh, sign out. Sign-in itself starts in a browser at /auth/{provider}/login"),
         (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
+        (name = "profile", description = "GitHub import, the skill profile with its evidence, and the anonymous preview"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "meta", description = "About this server"),
     )
@@ -58,6 +59,8 @@ pub async fn version() -> Json<VersionInfo> {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(version)).merge(super::auth::api_router()).merge(super::me::router())
+        .merge(super::imports::router())
+        .merge(super::preview::router())
 }
 
 /// Anything under `/api` that no route claims: JSON, never the HTML 404 page.

@@ -4,6 +4,8 @@
 pub mod account_forms;
 pub mod api;
 pub mod auth;
+pub mod imports;
 pub mod lang;
 pub mod me;
 pub mod ops;
+pub mod preview;

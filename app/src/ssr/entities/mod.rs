@@ -4,6 +4,10 @@
 pub mod auth_event;
 pub mod identity;
 pub mod job;
+pub mod profile_hidden;
+pub mod profile_repository;
+pub mod profile_skill;
+pub mod profile_snapshot;
 pub mod refresh_token;
 pub mod session;
 pub mod user;
