@@ -91,7 +91,11 @@ impl MigrationTrait for Migration {
                 .col(integer(ProfileSnapshots::RequestCount))
                 .col(big_integer(ProfileSnapshots::DurationMs))
                 .col(timestamp_with_time_zone(ProfileSnapshots::CreatedAt))
-                .foreign_key(&mut user_fk("fk_profile_snapshots_user", ProfileSnapshots::Table, ProfileSnapshots::UserId))
+                .foreign_key(&mut user_fk(
+                    "fk_profile_snapshots_user",
+                    ProfileSnapshots::Table,
+                    ProfileSnapshots::UserId,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -131,7 +135,11 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("idx_profile_skills_skill").table(ProfileSkills::Table).col(ProfileSkills::SkillId).to_owned(),
+            Index::create()
+                .name("idx_profile_skills_skill")
+                .table(ProfileSkills::Table)
+                .col(ProfileSkills::SkillId)
+                .to_owned(),
         )
         .await?;
 

@@ -7,12 +7,7 @@ use app::{
         auth::{providers::Providers, AuthKeys},
         config::{redact_url, Settings},
         db,
-        github::{
-            analyze::Dictionaries,
-            client::GithubApi,
-            import::ImportHandler,
-            profiles::IMPORT_KIND,
-        },
+        github::{analyze::Dictionaries, client::GithubApi, import::ImportHandler, profiles::IMPORT_KIND},
         jobs::{JobQueue, Worker, WorkerConfig},
         metrics::Metrics,
         state::AppState,

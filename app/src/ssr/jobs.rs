@@ -145,6 +145,16 @@ impl JobQueue {
             .await?)
     }
 
+    /// The newest job of `kind` for `owner_id`, whatever its state.
+    pub async fn latest_for(&self, owner_id: &str, kind: &str) -> AppResult<Option<job::Model>> {
+        Ok(job::Entity::find()
+            .filter(job::Column::OwnerId.eq(owner_id))
+            .filter(job::Column::Kind.eq(kind))
+            .order_by_desc(job::Column::CreatedAt)
+            .one(&self.db)
+            .await?)
+    }
+
     /// The job's state now, then every change until it finishes. Pub/sub is
     /// only a wake-up; each item is read from the database, and a periodic
     /// re-read covers missed messages and a store that is down.

@@ -58,7 +58,10 @@ pub async fn version() -> Json<VersionInfo> {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(version)).merge(super::auth::api_router()).merge(super::me::router())
+    OpenApiRouter::new()
+        .routes(routes!(version))
+        .merge(super::auth::api_router())
+        .merge(super::me::router())
         .merge(super::imports::router())
         .merge(super::preview::router())
 }

@@ -108,7 +108,11 @@ pub async fn start_import(State(state): State<AppState>, user: AuthUser) -> AppR
         (status = 404, description = "No such import of yours", body = ErrorBody),
     ),
     security(("bearer" = [])))]
-pub async fn get_import(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Json<JobView>> {
+pub async fn get_import(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<JobView>> {
     profiles::import_job(&state.jobs, &user.user_id, &id).await?.map(Json).ok_or(AppError::NotFound)
 }
 
@@ -121,7 +125,11 @@ pub async fn get_import(State(state): State<AppState>, user: AuthUser, Path(id):
         (status = 404, description = "No such import of yours", body = ErrorBody),
     ),
     security(("bearer" = [])))]
-pub async fn import_events(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn import_events(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     if profiles::import_job(&state.jobs, &user.user_id, &id).await?.is_none() {
         return Err(AppError::NotFound);
     }

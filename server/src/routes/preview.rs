@@ -59,7 +59,10 @@ pub async fn load(state: &AppState, ip: Option<&str>, login: &str) -> AppResult<
         GhError::NotFound => AppError::NotFound,
         GhError::RateLimited { reset_at } => AppError::Upstream {
             service: "GitHub",
-            message: format!("its limit for previews is used up until {} UTC; try again then", reset_at.format("%H:%M")),
+            message: format!(
+                "its limit for previews is used up until {} UTC; try again then",
+                reset_at.format("%H:%M")
+            ),
         },
         GhError::SlowDown { .. } => {
             AppError::Upstream { service: "GitHub", message: "it asked us to slow down; try again in a minute".into() }

@@ -452,7 +452,7 @@ async fn nothing_secret_reaches_the_logs(app: TestApp) {
     let logs = captured_logs();
     assert!(logs.contains("auth event"), "the log did capture this test's requests");
     let mut secrets = vec![
-        crate::github_stub::CLIENT_SECRET.to_string(),
+        standins::github::CLIENT_SECRET.to_string(),
         jar.get("pf_access").unwrap().to_string(),
         r,
         body["access_token"].as_str().unwrap().to_string(),

@@ -75,7 +75,7 @@ pub async fn fresh_redis_store() -> Option<RedisStore> {
 }
 
 pub struct TestApp {
-    pub github: crate::github_stub::GithubStub,
+    pub github: standins::github::GithubStandIn,
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
@@ -121,13 +121,14 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
     init_logging();
     let mut settings = Settings::default();
     settings.jobs.poll_interval_ms = 50;
-    let github = crate::github_stub::GithubStub::start().await;
+    let github = standins::github::GithubStandIn::start().await;
     settings.auth.github = Some(app::ssr::config::OAuthClientSettings {
-        client_id: crate::github_stub::CLIENT_ID.into(),
-        client_secret: SecretString::from(crate::github_stub::CLIENT_SECRET),
+        client_id: standins::github::CLIENT_ID.into(),
+        client_secret: SecretString::from(standins::github::CLIENT_SECRET),
     });
     settings.github.web_url = github.url.clone();
     settings.github.api_url = github.url.clone();
+    settings.github.graphql_url = Some(github.graphql_url());
     let mut dir = None;
     match backend {
         Backend::Sqlite => {

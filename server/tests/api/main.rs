@@ -8,7 +8,7 @@
 mod helpers;
 
 mod auth;
-mod github_stub;
+mod imports;
 mod jobs;
 mod ops;
 mod pages;

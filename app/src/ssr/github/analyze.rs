@@ -20,20 +20,27 @@ pub const README_MAX: usize = 600;
 pub struct Dictionaries {
     pub taxonomy: Taxonomy,
     pub languages: Languages,
+    /// Linguist name → the dictionary's id, for the languages it lists.
+    language_ids: std::collections::HashMap<String, String>,
 }
 
 impl Dictionaries {
     pub fn builtin() -> Self {
-        Self { taxonomy: Taxonomy::builtin(), languages: Languages::builtin() }
+        let taxonomy = Taxonomy::builtin();
+        let language_ids = taxonomy
+            .all()
+            .iter()
+            .filter(|t| t.category == Category::Language)
+            .map(|t| (t.name.clone(), t.id.clone()))
+            .collect();
+        Self { taxonomy, languages: Languages::builtin(), language_ids }
     }
 
     /// The skill id of a Linguist language: the dictionary's id when it
-    /// lists the language, else a slug (`Jupyter Notebook` → `jupyter-notebook`).
+    /// lists the language by that exact name (`C++` → `cpp`, never `c`),
+    /// else a slug (`Jupyter Notebook` → `jupyter-notebook`).
     pub fn language_id(&self, name: &str) -> String {
-        match self.taxonomy.resolve(name) {
-            Some(t) if t.category == Category::Language => t.id.clone(),
-            _ => slug(name),
-        }
+        self.language_ids.get(name).cloned().unwrap_or_else(|| slug(name))
     }
 }
 
@@ -143,7 +150,7 @@ pub fn build_profile(raw: &RawImport, dict: &Dictionaries, now: DateTime<Utc>, s
 
         // Languages: code only, grouped as GitHub groups them (TSX → TypeScript).
         let mut langs: BTreeMap<String, u64> = BTreeMap::new();
-        for e in r.languages.iter().flat_map(|l| &l.edges) {
+        for e in r.languages.iter().flat_map(|l| l.sizes()) {
             let known = dict.languages.get(&e.node.name);
             if known.is_some_and(|l| !l.is_code()) {
                 continue;
@@ -187,8 +194,13 @@ pub fn build_profile(raw: &RawImport, dict: &Dictionaries, now: DateTime<Utc>, s
                 tech_from_topics.entry(tech.id.clone()).or_default().push(t.clone());
             }
         }
-        let technologies: Vec<String> =
-            tech_from_manifests.keys().chain(tech_from_topics.keys()).cloned().collect::<BTreeSet<_>>().into_iter().collect();
+        let technologies: Vec<String> = tech_from_manifests
+            .keys()
+            .chain(tech_from_topics.keys())
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
 
         let readme = r
             .readme
@@ -267,7 +279,9 @@ pub fn build_profile(raw: &RawImport, dict: &Dictionaries, now: DateTime<Utc>, s
                     last: None,
                 });
                 let from_manifest = tech_from_manifests.get(id);
-                acc.raw += (1.0 + (1.0 + total_code as f64 / 1000.0).ln()) * weight * if from_manifest.is_some() { 1.0 } else { 0.5 };
+                acc.raw += (1.0 + (1.0 + total_code as f64 / 1000.0).ln())
+                    * weight
+                    * if from_manifest.is_some() { 1.0 } else { 0.5 };
                 acc.seen(&repo.created_at, &repo.pushed_at);
                 let ev = acc.evidence_for(&repo);
                 for (path, pkg) in from_manifest.into_iter().flatten() {
@@ -376,7 +390,11 @@ pub fn build_profile(raw: &RawImport, dict: &Dictionaries, now: DateTime<Utc>, s
         .map(|(id, s)| {
             let mut evidence: Vec<Evidence> = s.evidence.into_values().collect();
             evidence.sort_by(|a, b| {
-                b.bytes.unwrap_or(0).cmp(&a.bytes.unwrap_or(0)).then(b.pushed_at.cmp(&a.pushed_at)).then(a.repository.cmp(&b.repository))
+                b.bytes
+                    .unwrap_or(0)
+                    .cmp(&a.bytes.unwrap_or(0))
+                    .then(b.pushed_at.cmp(&a.pushed_at))
+                    .then(a.repository.cmp(&b.repository))
             });
             Skill {
                 id,

@@ -69,7 +69,10 @@ pub struct GraphqlAnswer<T> {
 pub enum RestAnswer {
     /// 304: what we have is current (free against the rate limit).
     NotModified,
-    Fresh { body: Value, etag: Option<String> },
+    Fresh {
+        body: Value,
+        etag: Option<String>,
+    },
 }
 
 pub struct GithubApi {
@@ -114,9 +117,8 @@ impl GithubApi {
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.bytes().await.map_err(|e| GhError::Unavailable(e.to_string()))?;
-        let parsed: GraphqlBody<T> = serde_json::from_slice(&bytes).map_err(|e| {
-            GhError::Invalid(format!("GraphQL answer ({status}) is not what we asked for: {e}"))
-        })?;
+        let parsed: GraphqlBody<T> = serde_json::from_slice(&bytes)
+            .map_err(|e| GhError::Invalid(format!("GraphQL answer ({status}) is not what we asked for: {e}")))?;
         if parsed.errors.iter().any(|e| e.kind.as_deref() == Some("RATE_LIMITED")) {
             return Err(GhError::RateLimited { reset_at: reset_from_headers(&headers) });
         }
@@ -193,7 +195,9 @@ impl GithubApi {
                     tracing::warn!(%msg, attempt, ?wait, "GitHub failed; retrying");
                     tokio::time::sleep(wait).await;
                 }
-                Err(GhError::SlowDown { retry_after }) if retry_after <= self.max_inline_wait && !slept_for_slowdown => {
+                Err(GhError::SlowDown { retry_after })
+                    if retry_after <= self.max_inline_wait && !slept_for_slowdown =>
+                {
                     tracing::info!(?retry_after, "GitHub secondary rate limit; waiting as asked");
                     slept_for_slowdown = true;
                     tokio::time::sleep(retry_after).await;

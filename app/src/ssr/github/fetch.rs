@@ -133,13 +133,51 @@ pub struct LanguageEdge {
     pub node: Name,
 }
 
+/// GraphQL's `Int` is 32 bits: GitHub answers null for a size beyond
+/// 2,147,483,647 bytes (the edge, or the whole connection, comes back null).
+/// Such repositories are read again from REST, whose numbers are not bounded.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Languages {
     #[serde(default)]
-    pub total_size: u64,
+    pub total_size: Option<u64>,
     #[serde(default)]
-    pub edges: Vec<LanguageEdge>,
+    pub edges: Vec<Option<LanguageEdge>>,
+}
+
+impl Languages {
+    pub fn sizes(&self) -> impl Iterator<Item = &LanguageEdge> {
+        self.edges.iter().flatten()
+    }
+
+    fn incomplete(&self) -> bool {
+        self.total_size.is_none() || self.edges.iter().any(Option::is_none)
+    }
+}
+
+impl RawRepo {
+    /// Languages GraphQL could not report (sizes beyond 32 bits).
+    pub fn needs_rest_languages(&self) -> bool {
+        !self.is_empty && self.languages.as_ref().is_none_or(Languages::incomplete)
+    }
+}
+
+/// `GET /repos/{owner}/{name}/languages`: bytes per language, unbounded,
+/// conditional on the last answer's ETag.
+pub async fn rest_languages(api: &GithubApi, token: &str, name_with_owner: &str) -> Result<Languages, GhError> {
+    let answer = api.rest_get(Some(token), &format!("/repos/{name_with_owner}/languages"), None).await?;
+    let body = match answer {
+        super::client::RestAnswer::Fresh { body, .. } => body,
+        super::client::RestAnswer::NotModified => return Err(GhError::Invalid("unexpected 304".into())),
+    };
+    let obj = body.as_object().ok_or_else(|| GhError::Invalid("languages is not an object".into()))?;
+    let mut edges: Vec<LanguageEdge> = obj
+        .iter()
+        .filter_map(|(name, size)| Some(LanguageEdge { size: size.as_u64()?, node: Name { name: name.clone() } }))
+        .collect();
+    edges.sort_by_key(|e| std::cmp::Reverse(e.size));
+    let total = edges.iter().map(|e| e.size).fold(0u64, u64::saturating_add);
+    Ok(Languages { total_size: Some(total), edges: edges.into_iter().map(Some).collect() })
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -253,7 +291,11 @@ pub struct Page {
 
 pub async fn page(api: &GithubApi, token: &str, cursor: Option<&str>) -> Result<Page, GhError> {
     let answer = api
-        .graphql::<PageAnswer>(token, &queries::IMPORT_PAGE, json!({ "cursor": cursor, "withProfile": cursor.is_none() }))
+        .graphql::<PageAnswer>(
+            token,
+            &queries::IMPORT_PAGE,
+            json!({ "cursor": cursor, "withProfile": cursor.is_none() }),
+        )
         .await?;
     let v = answer.data.viewer;
     let profile = v.profile.filter(|p| !p.login.is_empty());
@@ -299,7 +341,8 @@ pub async fn fork_commits(
     ids: &[String],
     author: &str,
 ) -> Result<(Option<RateLimit>, Vec<(String, i64)>), GhError> {
-    let answer = api.graphql::<ForkAnswer>(token, queries::FORK_COMMITS, json!({ "ids": ids, "author": author })).await?;
+    let answer =
+        api.graphql::<ForkAnswer>(token, queries::FORK_COMMITS, json!({ "ids": ids, "author": author })).await?;
     let counts = answer
         .data
         .nodes

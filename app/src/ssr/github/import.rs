@@ -79,12 +79,19 @@ pub async fn start(
     let lock = match store.try_lock(&format!("import-start:{user_id}"), Duration::from_secs(10)).await {
         Ok(Some(lock)) => Some(lock),
         Ok(None) => {
-            // Someone else is starting one this very moment.
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            return match queue.active_for(user_id, IMPORT_KIND).await? {
-                Some(job) => Err(StartError::Running(job.id)),
-                None => Err(StartError::Failed(AppError::Conflict("an import is being started".into()))),
-            };
+            // Another request is starting one this very moment (a double
+            // click): name that import once it exists, even if it is
+            // already done by then.
+            let asked_at = Utc::now() - chrono::Duration::seconds(2);
+            for _ in 0..30 {
+                if let Some(job) = queue.latest_for(user_id, IMPORT_KIND).await? {
+                    if job.created_at >= asked_at {
+                        return Err(StartError::Running(job.id));
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            return Err(StartError::Failed(AppError::Conflict("an import is being started".into())));
         }
         Err(e) => {
             tracing::warn!(error = %e, "import lock unavailable; relying on the database check");
@@ -127,12 +134,10 @@ impl JobHandler for ImportHandler {
         let mut progress = ImportProgress { stage: "repositories".into(), ..Default::default() };
         let (raw, kind) = match source {
             Source::Sample => (sample::raw(), ProfileSource::Sample),
-            Source::Github(token) => {
-                match fetch_all(&api, &token, ctx, &mut progress).await {
-                    Ok(raw) => (raw, ProfileSource::Github),
-                    Err(e) => return Err(job_error(e, ctx, &mut progress).await),
-                }
-            }
+            Source::Github(token) => match fetch_all(&api, &token, ctx, &mut progress).await {
+                Ok(raw) => (raw, ProfileSource::Github),
+                Err(e) => return Err(job_error(e, ctx, &mut progress).await),
+            },
         };
         progress.stage = "analysing".into();
         report(ctx, &progress, "Finding your skills").await;
@@ -145,11 +150,14 @@ impl JobHandler for ImportHandler {
             pull_requests_read: raw.pull_requests.len() as u32,
         };
         progress.stage = "saving".into();
-        progress.languages = profile.skills.iter().filter(|s| s.kind == crate::profile::types::SkillKind::Language).count() as u32;
+        progress.languages =
+            profile.skills.iter().filter(|s| s.kind == crate::profile::types::SkillKind::Language).count() as u32;
         report(ctx, &progress, "Saving your profile").await;
-        let saved = profiles::save(&self.db, user_id, profile, started.elapsed().as_millis() as u64)
-            .await
-            .map_err(|e| JobError::Retry { message: format!("saving failed: {}", e.public_message()), after: None })?;
+        let saved =
+            profiles::save(&self.db, user_id, profile, started.elapsed().as_millis() as u64).await.map_err(|e| {
+                tracing::error!(error = ?e, "saving an imported profile failed");
+                JobError::Retry { message: format!("saving failed: {}", e.public_message()), after: None }
+            })?;
         tracing::info!(
             user = user_id,
             version = saved.version,
@@ -205,8 +213,9 @@ async fn fetch_all(
         progress.pull_requests = raw.pull_requests.len() as u32;
         for r in &page.repositories {
             let mut langs = std::collections::BTreeSet::new();
-            langs.extend(r.languages.iter().flat_map(|l| l.edges.iter().map(|e| e.node.name.clone())));
-            progress.manifests += r.files.values().filter(|v| v.get("text").is_some_and(|t| t.is_string())).count() as u32;
+            langs.extend(r.languages.iter().flat_map(|l| l.sizes().map(|e| e.node.name.clone())));
+            progress.manifests +=
+                r.files.values().filter(|v| v.get("text").is_some_and(|t| t.is_string())).count() as u32;
             progress.languages = progress.languages.max(langs.len() as u32);
         }
         raw.repositories.extend(page.repositories);
@@ -217,15 +226,23 @@ async fn fetch_all(
             None => break,
         }
     }
+    // Sizes GraphQL cannot express (beyond 32 bits) come from REST.
+    let oversized: Vec<usize> =
+        raw.repositories.iter().enumerate().filter(|(_, r)| r.needs_rest_languages()).map(|(i, _)| i).collect();
+    for i in oversized {
+        let name = raw.repositories[i].name_with_owner.clone();
+        raw.repositories[i].languages = Some(fetch::rest_languages(api, token, &name).await?);
+    }
     // Languages seen across all repositories.
     progress.languages = raw
         .repositories
         .iter()
-        .flat_map(|r| r.languages.iter().flat_map(|l| l.edges.iter().map(|e| e.node.name.as_str())))
+        .flat_map(|r| r.languages.iter().flat_map(|l| l.sizes().map(|e| e.node.name.as_str())))
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u32;
 
-    let forks: Vec<String> = raw.repositories.iter().filter(|r| r.is_fork && !r.is_empty).map(|r| r.id.clone()).collect();
+    let forks: Vec<String> =
+        raw.repositories.iter().filter(|r| r.is_fork && !r.is_empty).map(|r| r.id.clone()).collect();
     if !forks.is_empty() {
         progress.stage = "forks".into();
         report(ctx, progress, "Checking your forks for your own commits").await;

@@ -46,8 +46,9 @@ pub fn dependencies(path: &str, text: &str) -> Result<Vec<String>, String> {
     let mut deps = match name {
         "Cargo.toml" => cargo(text),
         "package.json" => json_keys(text, &["dependencies", "devDependencies", "peerDependencies"]),
-        "composer.json" => json_keys(text, &["require", "require-dev"])
-            .map(|d| d.into_iter().filter(|n| n.contains('/')).collect()),
+        "composer.json" => {
+            json_keys(text, &["require", "require-dev"]).map(|d| d.into_iter().filter(|n| n.contains('/')).collect())
+        }
         "go.mod" => go_mod(text),
         "requirements.txt" => Ok(requirements(text)),
         "pyproject.toml" => pyproject(text),
@@ -329,8 +330,11 @@ nix = "0.29"
     #[test]
     fn npm_go_python_ruby_php_dart_dotnet() {
         assert_eq!(
-            dependencies("package.json", r#"{"dependencies":{"react":"^19","next":"15"},"devDependencies":{"vitest":"3"}}"#)
-                .unwrap(),
+            dependencies(
+                "package.json",
+                r#"{"dependencies":{"react":"^19","next":"15"},"devDependencies":{"vitest":"3"}}"#
+            )
+            .unwrap(),
             ["next", "react", "vitest"]
         );
         let gomod = "module example.com/x\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0 // indirect\n\tgorm.io/gorm v1.25.0\n)\nrequire github.com/redis/go-redis/v9 v9.5.0\n";
@@ -339,7 +343,8 @@ nix = "0.29"
             ["github.com/gin-gonic/gin", "gorm.io/gorm", "github.com/redis/go-redis/v9"]
         );
         assert_eq!(
-            dependencies("requirements.txt", "# web\nDjango>=4.2\nfastapi[all]==0.110\n-r dev.txt\ngit+https://x/y\n").unwrap(),
+            dependencies("requirements.txt", "# web\nDjango>=4.2\nfastapi[all]==0.110\n-r dev.txt\ngit+https://x/y\n")
+                .unwrap(),
             ["Django", "fastapi"]
         );
         let py = "[project]\nname='x'\ndependencies=['fastapi>=0.1', 'SQLAlchemy']\n[tool.poetry.dependencies]\npython='^3.11'\ncelery='5'\n";

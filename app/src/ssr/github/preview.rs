@@ -74,7 +74,8 @@ pub async fn preview(
     if user.get("type").and_then(|t| t.as_str()) == Some("Organization") {
         return Err(GhError::NotFound);
     }
-    let repos = cached_get(api, store, token, &format!("/users/{login}/repos?per_page=100&sort=pushed&type=owner")).await?;
+    let repos =
+        cached_get(api, store, token, &format!("/users/{login}/repos?per_page=100&sort=pushed&type=owner")).await?;
     let repos = repos.as_array().cloned().unwrap_or_default();
     let own: Vec<&Value> = repos.iter().filter(|r| r["fork"] != Value::Bool(true)).collect();
 

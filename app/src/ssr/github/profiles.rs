@@ -18,7 +18,7 @@ use sea_orm::{
 
 pub const IMPORT_KIND: &str = "github_import";
 /// Older snapshots beyond this many are removed.
-const KEEP_SNAPSHOTS: u64 = 10;
+const KEEP_SNAPSHOTS: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HiddenKind {
@@ -84,10 +84,7 @@ pub async fn save(
     .await?;
 
     profile_skill::Entity::delete_many().filter(profile_skill::Column::UserId.eq(user_id)).exec(&txn).await?;
-    profile_repository::Entity::delete_many()
-        .filter(profile_repository::Column::UserId.eq(user_id))
-        .exec(&txn)
-        .await?;
+    profile_repository::Entity::delete_many().filter(profile_repository::Column::UserId.eq(user_id)).exec(&txn).await?;
     let skills: Vec<_> = profile
         .skills
         .iter()
@@ -133,15 +130,18 @@ pub async fn save(
     }
 
     // Keep the newest few snapshots.
+    // (SQLite has no OFFSET without LIMIT, so skip the newest here.)
     let old: Vec<String> = profile_snapshot::Entity::find()
         .select_only()
         .column(profile_snapshot::Column::Id)
         .filter(profile_snapshot::Column::UserId.eq(user_id))
         .order_by_desc(profile_snapshot::Column::Version)
-        .offset(KEEP_SNAPSHOTS)
         .into_tuple::<String>()
         .all(&txn)
-        .await?;
+        .await?
+        .into_iter()
+        .skip(KEEP_SNAPSHOTS)
+        .collect();
     if !old.is_empty() {
         profile_snapshot::Entity::delete_many().filter(profile_snapshot::Column::Id.is_in(old)).exec(&txn).await?;
     }

@@ -103,8 +103,5 @@ pub fn extra_files(count: usize) -> String {
             "  f{i}: node(id: $id{i}) {{ ... on Repository {{ id file: object(expression: $expr{i}) {{ ... on Blob {{ text byteSize isTruncated }} }} }} }}\n"
         ));
     }
-    format!(
-        "query ProofolioExtraFiles({}) {{\n  rateLimit {{ cost remaining resetAt }}\n{fields}}}",
-        vars.join(", ")
-    )
+    format!("query ProofolioExtraFiles({}) {{\n  rateLimit {{ cost remaining resetAt }}\n{fields}}}", vars.join(", "))
 }

@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn markdown_keeps_the_words() {
-        let readme = "[![CI](https://x/badge.svg)](https://x)\n## 소개\nA **fast** [web server](https://example.com) in `Rust`.";
+        let readme =
+            "[![CI](https://x/badge.svg)](https://x)\n## 소개\nA **fast** [web server](https://example.com) in `Rust`.";
         assert_eq!(plain_excerpt(readme, 100).unwrap(), "소개 A fast web server in Rust.");
     }
 
