@@ -13,6 +13,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proofolio-e2e-'));
 const oidcPort = Number(process.env.OIDC_PORT ?? 3190);
 const oidcControlPort = Number(process.env.OIDC_CONTROL_PORT ?? 3191);
+const githubPort = Number(process.env.GITHUB_STANDIN_PORT ?? 3192);
+const github = `http://127.0.0.1:${githubPort}`;
+const standinsBin = path.join(targetDir, 'debug', 'standins');
 export const oidcControl = `http://127.0.0.1:${oidcControlPort}`;
 
 const chromium = {
@@ -57,6 +60,15 @@ export default defineConfig({
       env: { OIDC_PORT: String(oidcPort), OIDC_CONTROL_PORT: String(oidcControlPort) },
     },
     {
+      // The stand-in GitHub (OAuth, REST, GraphQL checked against GitHub's
+      // schema), slowed down so an import takes a few seconds as it would.
+      command: `${standinsBin} --github 127.0.0.1:${githubPort} --latency-ms 1500`,
+      cwd: repo,
+      url: `${github}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
     command: serverBin,
     cwd: repo,
     url: `${baseURL}/healthz`,
@@ -74,6 +86,11 @@ export default defineConfig({
       PROOFOLIO__AUTH__OIDC__MOCKID__CLIENT_ID: 'proofolio-e2e',
       PROOFOLIO__AUTH__OIDC__MOCKID__CLIENT_SECRET: 'e2e-client-secret',
       PROOFOLIO__AUTH__OIDC__MOCKID__DISPLAY_NAME: 'Mock ID',
+      PROOFOLIO__AUTH__GITHUB__CLIENT_ID: 'Iv1.test-client',
+      PROOFOLIO__AUTH__GITHUB__CLIENT_SECRET: 'stub-client-secret-0123456789',
+      PROOFOLIO__GITHUB__WEB_URL: github,
+      PROOFOLIO__GITHUB__API_URL: github,
+      PROOFOLIO__GITHUB__GRAPHQL_URL: `${github}/graphql`,
       RUST_LOG: 'warn',
     },
     },

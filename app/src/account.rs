@@ -6,7 +6,7 @@ use crate::api_types::{MeView, ProviderView, SessionView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr_only {
+pub(crate) mod ssr_only {
     use crate::ssr::{
         auth::extract::{resolve, AuthUser},
         state::AppState,

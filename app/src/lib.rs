@@ -25,7 +25,7 @@ use leptos_router::{
 use crate::{
     components::{Footer, Header},
     i18n::{initial_lang, I18n},
-    pages::{AccountSettings, Landing, NotFound, SignIn, Welcome},
+    pages::{AccountSettings, Landing, MySkills, NotFound, PreviewPage, SignIn, Welcome},
 };
 
 /// The document around the app, rendered on the server only.
@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=Landing ssr=SsrMode::Async />
                     <Route path=StaticSegment("signin") view=SignIn ssr=SsrMode::Async />
                     <Route path=StaticSegment("welcome") view=Welcome ssr=SsrMode::Async />
+                    <Route path=StaticSegment("skills") view=MySkills ssr=SsrMode::Async />
+                    <Route path=StaticSegment("preview") view=PreviewPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("account"))
                         view=AccountSettings

@@ -83,6 +83,7 @@ pub fn UserMenu() -> impl IntoView {
                         view! {
                             <span class="user-menu">
                                 {m.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="28" height="28" /> })}
+                                <a href="/skills" data-testid="nav-skills">{crate::pages::skills_text::texts(i18n.lang()).nav_skills}</a>
                                 <a href=href data-testid="user-nickname">{label}</a>
                                 <form method="post" action="/api/v1/auth/logout" class="inline">
                                     <button class="link-button" type="submit" data-testid="sign-out">{t.sign_out}</button>

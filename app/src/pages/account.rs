@@ -55,7 +55,7 @@ fn ErrorNote() -> impl IntoView {
 
 /// Shown where a page needs a signed-in user.
 #[component]
-fn SignInFirst() -> impl IntoView {
+pub(crate) fn SignInFirst() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let href = move || format!("/signin?return_to={}", encode_component(&location.pathname.get()));

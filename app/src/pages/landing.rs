@@ -1,3 +1,4 @@
+use super::{skills_text::texts, PreviewForm};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -38,6 +39,11 @@ pub fn Landing() -> impl IntoView {
                     <p>{i18n.t(|t| t.step4_body)}</p>
                 </li>
             </ol>
+        </section>
+        <section class="container preview-cta" aria-labelledby="preview-title">
+            <h2 id="preview-title">{move || texts(i18n.lang()).preview_title}</h2>
+            <p>{move || texts(i18n.lang()).preview_lead}</p>
+            <PreviewForm />
         </section>
         <ReceiptDemo />
     }

@@ -4,19 +4,12 @@
 use app::{
     api_types::ErrorBody,
     profile::types::Preview,
-    ssr::{
-        auth::extract::Client,
-        error::{AppError, AppResult},
-        github::{client::GhError, preview},
-        state::AppState,
-    },
+    ssr::{auth::extract::Client, error::AppResult, github::preview, state::AppState},
 };
 use axum::{
     extract::{Path, State},
     Json,
 };
-use secrecy::ExposeSecret;
-use std::time::Duration;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -39,37 +32,5 @@ pub async fn get_preview(
     Client(client): Client,
     Path(login): Path<String>,
 ) -> AppResult<Json<Preview>> {
-    Ok(Json(load(&state, client.ip.as_deref(), &login).await?))
-}
-
-/// The preview for a visitor at `ip`, shared by the API and the page.
-pub async fn load(state: &AppState, ip: Option<&str>, login: &str) -> AppResult<Preview> {
-    let login = login.trim();
-    if !preview::valid_login(login) {
-        return Err(AppError::validation("login", "not a GitHub username"));
-    }
-    let key = format!("rl:preview:{}", ip.unwrap_or("unknown"));
-    match state.store.rate_limit(&key, state.settings.github.preview_per_minute, Duration::from_secs(60)).await {
-        Ok(d) if !d.allowed => return Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) }),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "preview rate limiter unavailable; allowing the request"),
-    }
-    let token = state.settings.github.token.as_ref().map(|t| t.expose_secret().to_string());
-    preview::preview(&state.github, &state.store, token.as_deref(), &state.dict, login).await.map_err(|e| match e {
-        GhError::NotFound => AppError::NotFound,
-        GhError::RateLimited { reset_at } => AppError::Upstream {
-            service: "GitHub",
-            message: format!(
-                "its limit for previews is used up until {} UTC; try again then",
-                reset_at.format("%H:%M")
-            ),
-        },
-        GhError::SlowDown { .. } => {
-            AppError::Upstream { service: "GitHub", message: "it asked us to slow down; try again in a minute".into() }
-        }
-        other => {
-            tracing::warn!(error = %other, "preview failed");
-            AppError::Upstream { service: "GitHub", message: "try again in a minute".into() }
-        }
-    })
+    Ok(Json(preview::load(&state, client.ip.as_deref(), &login).await?))
 }

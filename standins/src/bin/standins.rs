@@ -1,7 +1,7 @@
 //! Run the stand-in GitHub as a process, for the browser tests and for
 //! trying the import offline:
 //!
-//!     standins --github 127.0.0.1:3192
+//!     standins --github 127.0.0.1:3192 [--latency-ms 1500]
 //!
 //! It serves the `octocat` account (signs in through OAuth with any
 //! browser that reaches it) with a handful of realistic repositories, and
@@ -53,9 +53,11 @@ fn demo_accounts() -> Vec<Account> {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let mut addr = "127.0.0.1:3192".to_string();
+    let mut latency = 0u64;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--github" => addr = args.next().expect("--github needs an address"),
+            "--latency-ms" => latency = args.next().and_then(|v| v.parse().ok()).expect("--latency-ms needs a number"),
             other => panic!("unknown argument {other}; usage: standins --github 127.0.0.1:3192"),
         }
     }
@@ -64,6 +66,7 @@ async fn main() {
         github.add_account(a);
     }
     github.sign_in_as(583231, "octocat");
+    github.set_latency(std::time::Duration::from_millis(latency));
     // Parse the schema now, not on the first request.
     let _ = standins::github::graphql::schema();
     println!("stand-in GitHub at {}", github.url);

@@ -54,6 +54,8 @@ pub struct World {
     pub viewer: String,
     pub remaining: i64,
     pub reset_at: String,
+    /// Where avatars are served.
+    pub base_url: String,
 }
 
 type W = Arc<World>;
@@ -231,7 +233,7 @@ impl ObjectValue for UserObj {
             "company" => opt_leaf(a.company.clone()),
             "location" => opt_leaf(a.location.clone()),
             "websiteUrl" => opt_leaf(a.website.clone()),
-            "avatarUrl" => leaf(format!("https://avatars.githubusercontent.com/u/{}?v=4", a.id)),
+            "avatarUrl" => leaf(format!("{}/avatars/u/{}?v=4", w.base_url, a.id)),
             "url" => leaf(format!("https://github.com/{}", a.login)),
             "createdAt" => leaf(a.created_at.clone()),
             "followers" => {

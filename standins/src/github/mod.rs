@@ -74,6 +74,11 @@ struct Inner {
     reset_at: DateTime<Utc>,
     /// Anonymous REST requests left (GitHub allows 60 an hour).
     rest_anonymous_remaining: i64,
+    /// Added to every GraphQL answer (a real import takes seconds).
+    latency: Duration,
+    /// Our own address: avatars are served here (GitHub serves them from
+    /// avatars.githubusercontent.com, which tests cannot reach).
+    base_url: String,
 }
 
 #[derive(Clone)]
@@ -102,6 +107,8 @@ impl GithubStandIn {
             remaining: 5000,
             reset_at: Utc::now() + chrono::Duration::hours(1),
             rest_anonymous_remaining: 60,
+            latency: Duration::ZERO,
+            base_url: String::new(),
         }));
         let app = Router::new()
             .route("/login/oauth/authorize", get(authorize))
@@ -112,9 +119,12 @@ impl GithubStandIn {
             .route("/users/{login}/repos", get(rest_repos))
             .route("/repos/{owner}/{name}/languages", get(rest_languages))
             .route("/graphql", post(graphql_endpoint))
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/avatars/u/{id}", get(avatar))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind the stand-in GitHub");
         let url = format!("http://{}", listener.local_addr().unwrap());
+        inner.lock().unwrap().base_url = url.clone();
         tokio::spawn(async move { axum::serve(listener, app).await });
         let stub = Self { url, inner };
         let mut octocat = Account::new(583231, "octocat");
@@ -156,6 +166,11 @@ impl GithubStandIn {
     /// From now on every token is rejected with 401 (the user revoked the app).
     pub fn revoke_tokens(&self) {
         self.lock().revoked = true;
+    }
+
+    /// Make every GraphQL answer take at least this long.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
     }
 
     pub fn push_fault(&self, fault: Fault) {
@@ -317,10 +332,17 @@ async fn token(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, Form(
     Json(json!({"access_token": token, "token_type": "bearer", "scope": "read:user,user:email"})).into_response()
 }
 
-fn user_json(a: &Account) -> Value {
+/// A plain avatar, so pages showing one load without the internet.
+async fn avatar() -> Response {
+    let svg =
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'><rect width='8' height='8' fill='#6e7781'/></svg>";
+    ([("content-type", "image/svg+xml")], svg).into_response()
+}
+
+fn user_json(base: &str, a: &Account) -> Value {
     json!({
         "login": a.login, "id": a.id, "node_id": a.node_id(),
-        "avatar_url": format!("https://avatars.githubusercontent.com/u/{}?v=4", a.id),
+        "avatar_url": format!("{base}/avatars/u/{}?v=4", a.id),
         "html_url": format!("https://github.com/{}", a.login), "type": "User", "site_admin": false,
         "name": a.name, "company": a.company, "blog": a.website.clone().unwrap_or_default(), "location": a.location,
         "email": null, "bio": a.bio, "public_repos": a.repos.iter().filter(|r| !r.is_private).count(),
@@ -421,7 +443,7 @@ async fn user(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap) -> Res
     };
     let account = inner.accounts.iter().find(|a| a.login == login).cloned().expect("token of a known account");
     record(&mut inner, "GET", "/user", None, StatusCode::OK);
-    Json(user_json(&account)).into_response()
+    Json(user_json(&inner.base_url, &account)).into_response()
 }
 
 async fn emails(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap) -> Response {
@@ -450,7 +472,8 @@ async fn rest_user(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, P
         record(&mut inner, "GET", &path, None, StatusCode::NOT_FOUND);
         return github_error(StatusCode::NOT_FOUND, "Not Found");
     };
-    conditional(&mut inner, &headers, &path, user_json(&account), authed, None)
+    let body = user_json(&inner.base_url, &account);
+    conditional(&mut inner, &headers, &path, body, authed, None)
 }
 
 #[derive(Deserialize)]
@@ -537,6 +560,8 @@ struct GraphqlRequest {
 }
 
 async fn graphql_endpoint(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: String) -> Response {
+    let latency = inner.lock().unwrap().latency;
+    tokio::time::sleep(latency).await;
     let mut inner = inner.lock().unwrap();
     let login = match api_preamble(&mut inner, &headers, "POST", "/graphql") {
         Ok(Some(l)) => l,
@@ -582,6 +607,7 @@ async fn graphql_endpoint(State(inner): State<Arc<Mutex<Inner>>>, headers: Heade
     let world = graphql::World {
         accounts: inner.accounts.clone(),
         viewer: login,
+        base_url: inner.base_url.clone(),
         remaining: inner.remaining,
         reset_at: inner.reset_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };

@@ -11,8 +11,13 @@ use super::{
     text::plain_excerpt,
 };
 use crate::profile::types::*;
-use crate::ssr::store::SharedStore;
+use crate::ssr::{
+    error::{AppError, AppResult},
+    state::AppState,
+    store::SharedStore,
+};
 use chrono::Utc;
+use secrecy::ExposeSecret;
 use serde_json::Value;
 use std::{collections::BTreeMap, time::Duration};
 
@@ -146,6 +151,38 @@ pub async fn preview(
         }
     }
     Ok(preview)
+}
+
+/// The preview for a visitor at `ip`, shared by the API and the page.
+pub async fn load(state: &AppState, ip: Option<&str>, login: &str) -> AppResult<Preview> {
+    let login = login.trim();
+    if !valid_login(login) {
+        return Err(AppError::validation("login", "not a GitHub username"));
+    }
+    let key = format!("rl:preview:{}", ip.unwrap_or("unknown"));
+    match state.store.rate_limit(&key, state.settings.github.preview_per_minute, Duration::from_secs(60)).await {
+        Ok(d) if !d.allowed => return Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) }),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "preview rate limiter unavailable; allowing the request"),
+    }
+    let token = state.settings.github.token.as_ref().map(|t| t.expose_secret().to_string());
+    preview(&state.github, &state.store, token.as_deref(), &state.dict, login).await.map_err(|e| match e {
+        GhError::NotFound => AppError::NotFound,
+        GhError::RateLimited { reset_at } => AppError::Upstream {
+            service: "GitHub",
+            message: format!(
+                "its limit for previews is used up until {} UTC; try again then",
+                reset_at.format("%H:%M")
+            ),
+        },
+        GhError::SlowDown { .. } => {
+            AppError::Upstream { service: "GitHub", message: "it asked us to slow down; try again in a minute".into() }
+        }
+        other => {
+            tracing::warn!(error = %other, "preview failed");
+            AppError::Upstream { service: "GitHub", message: "try again in a minute".into() }
+        }
+    })
 }
 
 #[cfg(test)]
