@@ -11,6 +11,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod profile;
+pub mod resume;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod web;

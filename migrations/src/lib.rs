@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_jobs;
 mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_profiles;
+mod m20261122_000004_create_resumes;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_jobs::Migration),
             Box::new(m20261122_000002_create_accounts::Migration),
             Box::new(m20261122_000003_create_profiles::Migration),
+            Box::new(m20261122_000004_create_resumes::Migration),
         ]
     }
 }

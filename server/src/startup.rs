@@ -9,6 +9,7 @@ use app::{
         db,
         github::{analyze::Dictionaries, client::GithubApi, import::ImportHandler, profiles::IMPORT_KIND},
         jobs::{JobQueue, Worker, WorkerConfig},
+        resume::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND},
         metrics::Metrics,
         state::AppState,
         store::{MemoryStore, RedisStore, SharedStore},
@@ -128,7 +129,13 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     } else {
         tracing::info!(part = "github", url = %settings.github.api_url, "stand-in GitHub");
     }
+    match &settings.llm.base_url {
+        Some(url) => tracing::info!(part = "llm", url = %redact_url(url), model = %settings.llm.model, "real: OpenAI-compatible endpoint"),
+        None => tracing::info!(part = "llm", "embedded stand-in: the deterministic writer (no LLM configured)"),
+    }
+    let writer = Writer::new(db.clone(), store.clone(), jobs.clone(), settings.llm.clone());
     Ok(AppState {
+        writer,
         leptos_options,
         settings: Arc::new(settings),
         db,
@@ -166,6 +173,8 @@ pub fn worker(state: &AppState, shutdown_grace: Duration) -> Worker {
             dict: state.dict.clone(),
         },
     )
+    .register(GENERATE_KIND, ResumeHandler(state.writer.clone()))
+    .register(SECTION_KIND, ResumeHandler(state.writer.clone()))
 }
 
 /// The whole HTTP surface.
@@ -194,6 +203,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::auth::browser_router(&state))
         .merge(routes::account_forms::router())
         .merge(routes::imports::forms())
+        .merge(routes::resumes::forms())
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

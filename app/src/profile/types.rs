@@ -319,3 +319,13 @@ mod tests {
         assert_eq!(human_bytes(u64::MAX), "18446744.1 TB");
     }
 }
+
+/// At most `max` characters, with "…" when cut.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

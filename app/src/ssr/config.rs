@@ -44,6 +44,48 @@ pub struct Settings {
     pub security: SecuritySettings,
     pub jobs: JobSettings,
     pub github: GithubSettings,
+    pub llm: LlmSettings,
+}
+
+/// The language model behind résumé writing: any OpenAI-compatible Chat
+/// Completions endpoint. Without `base_url`, the deterministic writer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LlmSettings {
+    /// e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` (Ollama).
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+    /// Longest silence accepted from the endpoint, in seconds.
+    pub timeout_secs: u64,
+    /// Retries after a timeout, 429 or 5xx.
+    pub max_retries: u32,
+    /// Résumé generations (and section rewrites) per user per day.
+    pub daily_limit: u32,
+    /// Whether to ask for structured output (JSON schema); endpoints that
+    /// refuse it get plain instructions automatically.
+    pub structured_output: bool,
+    /// US dollars per million prompt / completion tokens, for the cost estimate.
+    pub price_prompt_per_million: f64,
+    pub price_completion_per_million: f64,
+    pub max_output_tokens: u32,
+}
+
+impl Default for LlmSettings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            model: "gpt-4o-mini".into(),
+            timeout_secs: 60,
+            max_retries: 2,
+            daily_limit: 20,
+            structured_output: true,
+            price_prompt_per_million: 0.15,
+            price_completion_per_million: 0.60,
+            max_output_tokens: 2500,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,8 @@ pub mod entities;
 pub mod error;
 pub mod github;
 pub mod jobs;
+pub mod llm;
 pub mod metrics;
+pub mod resume;
 pub mod state;
 pub mod store;

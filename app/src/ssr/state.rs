@@ -6,6 +6,7 @@ use super::{
     config::Settings,
     github::{analyze::Dictionaries, client::GithubApi},
     jobs::JobQueue,
+    resume::generate::Writer,
     metrics::Metrics,
     store::SharedStore,
 };
@@ -27,6 +28,8 @@ pub struct AppState {
     pub github: Arc<GithubApi>,
     /// Technologies and Linguist languages, loaded once.
     pub dict: Arc<Dictionaries>,
+    /// Résumé generation (the LLM, or the deterministic writer).
+    pub writer: Writer,
     pub auth: Arc<AuthKeys>,
     pub providers: Arc<Providers>,
     pub metrics: Arc<Metrics>,

@@ -23,6 +23,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "auth", description = "Tokens: refresh, sign out. Sign-in itself starts in a browser at /auth/{provider}/login"),
         (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
         (name = "profile", description = "GitHub import, the skill profile with its evidence, and the anonymous preview"),
+        (name = "resumes", description = "Evidence-linked résumés written from the skill profile, streamed, exported as JSON Resume"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "meta", description = "About this server"),
     )
@@ -64,6 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::me::router())
         .merge(super::imports::router())
         .merge(super::preview::router())
+        .merge(super::resumes::router())
 }
 
 /// Anything under `/api` that no route claims: JSON, never the HTML 404 page.

@@ -9,3 +9,4 @@ pub mod lang;
 pub mod me;
 pub mod ops;
 pub mod preview;
+pub mod resumes;

@@ -9,5 +9,6 @@ pub mod profile_repository;
 pub mod profile_skill;
 pub mod profile_snapshot;
 pub mod refresh_token;
+pub mod resume;
 pub mod session;
 pub mod user;

@@ -1,0 +1,3 @@
+//! Résumés: wire types and the server functions the résumé pages read through.
+
+pub mod types;

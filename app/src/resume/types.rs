@@ -1,0 +1,117 @@
+//! Résumés: the draft the writer (an LLM or the deterministic writer)
+//! produces, with evidence references into the skill profile, and what the
+//! API and pages show. The stored document is JSON Resume
+//! (jsonresume.org, schema 1.x) with receipts under `x-evidence` on each
+//! item and generation details under `meta`, so it validates as is.
+
+use serde::{Deserialize, Serialize};
+
+/// The sections, in the order they are written and shown.
+pub const SECTIONS: [&str; 4] = ["summary", "skills", "projects", "work"];
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Draft {
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub skills: Vec<DraftSkillGroup>,
+    #[serde(default)]
+    pub projects: Vec<DraftProject>,
+    #[serde(default)]
+    pub work: Vec<DraftWork>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DraftSkillGroup {
+    pub name: String,
+    pub keywords: Vec<String>,
+    /// Skill references (`S1` …).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DraftProject {
+    /// Repository reference (`R1` …).
+    pub repository: String,
+    pub name: String,
+    pub description: String,
+    pub highlights: Vec<DraftHighlight>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DraftHighlight {
+    pub text: String,
+    /// References to repositories (`R…`), pull requests (`P…`) or skills (`S…`).
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DraftWork {
+    /// Repository reference of an open-source project contributed to (`C1` …).
+    pub repository: String,
+    pub summary: String,
+    pub highlights: Vec<DraftHighlight>,
+}
+
+/// A receipt: what a line of the résumé rests on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    /// `repository`, `pull_request` or `skill`
+    pub kind: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// `GET /api/v1/resumes/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ResumeView {
+    pub id: String,
+    /// `generating`, `ready` or `failed`
+    pub status: String,
+    /// `ko` or `en`
+    pub language: String,
+    pub target_role: Option<String>,
+    /// `llm` or `deterministic`
+    pub writer: String,
+    pub model: Option<String>,
+    pub prompt_tokens: i32,
+    pub completion_tokens: i32,
+    pub llm_calls: i32,
+    /// Estimated cost in US dollars (0 for the deterministic writer).
+    pub cost_usd: f64,
+    pub error: Option<String>,
+    /// The JSON Resume document, once complete.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub document: Option<serde_json::Value>,
+    /// The job writing it now (a generation or a section rewrite), if any.
+    pub job_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `POST /api/v1/resumes`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewResume {
+    /// `ko` or `en`
+    pub language: String,
+    /// e.g. "backend engineer" (at most 80 characters)
+    #[serde(default)]
+    pub target_role: Option<String>,
+}
+
+/// A generation's progress, as its job's `progress` JSON: the sections
+/// written so far, already checked against the profile.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GenerationProgress {
+    pub resume_id: String,
+    /// Names of the sections done, in order.
+    pub done: Vec<String>,
+    /// The JSON Resume document so far.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub document: serde_json::Value,
+}
