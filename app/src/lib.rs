@@ -20,13 +20,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::{
     components::{Footer, Header},
     i18n::{initial_lang, I18n},
-    pages::{AccountSettings, Landing, MySkills, NotFound, PreviewPage, SignIn, Welcome},
+    pages::{AccountSettings, Landing, MySkills, NotFound, PreviewPage, ResumePage, SignIn, Welcome},
 };
 
 /// The document around the app, rendered on the server only.
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("welcome") view=Welcome ssr=SsrMode::Async />
                     <Route path=StaticSegment("skills") view=MySkills ssr=SsrMode::Async />
                     <Route path=StaticSegment("preview") view=PreviewPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("resumes"), ParamSegment("id")) view=ResumePage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("account"))
                         view=AccountSettings

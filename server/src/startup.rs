@@ -9,8 +9,8 @@ use app::{
         db,
         github::{analyze::Dictionaries, client::GithubApi, import::ImportHandler, profiles::IMPORT_KIND},
         jobs::{JobQueue, Worker, WorkerConfig},
-        resume::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND},
         metrics::Metrics,
+        resume::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND},
         state::AppState,
         store::{MemoryStore, RedisStore, SharedStore},
     },
@@ -130,7 +130,9 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         tracing::info!(part = "github", url = %settings.github.api_url, "stand-in GitHub");
     }
     match &settings.llm.base_url {
-        Some(url) => tracing::info!(part = "llm", url = %redact_url(url), model = %settings.llm.model, "real: OpenAI-compatible endpoint"),
+        Some(url) => {
+            tracing::info!(part = "llm", url = %redact_url(url), model = %settings.llm.model, "real: OpenAI-compatible endpoint")
+        }
         None => tracing::info!(part = "llm", "embedded stand-in: the deterministic writer (no LLM configured)"),
     }
     let writer = Writer::new(db.clone(), store.clone(), jobs.clone(), settings.llm.clone());

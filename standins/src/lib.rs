@@ -3,3 +3,4 @@
 //! the product offline). Never linked into the server.
 
 pub mod github;
+pub mod llm;

@@ -23,12 +23,14 @@ use leptos_router::hooks::use_query_map;
 pub fn MySkills() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| my_skills());
+    let resumes = Resource::new(|| (), |_| crate::resume::my_resumes());
     view! {
         <Title text=move || texts(i18n.lang()).title />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
+                let resumes = resumes.await.unwrap_or_default();
                 match data.await {
-                    Ok(Some(view)) => view! { <SkillsBody view /> }.into_any(),
+                    Ok(Some(view)) => view! { <SkillsBody view resumes /> }.into_any(),
                     Ok(None) => view! { <SignInFirst /> }.into_any(),
                     Err(_) => view! {
                         <section class="container"><p class="notice error" role="alert">{move || texts(i18n.lang()).error_unavailable}</p></section>
@@ -43,12 +45,15 @@ fn error_note(st: &'static SkillsText, code: &str) -> &'static str {
     match code {
         "not_linked" => st.not_linked,
         "unavailable" => st.error_unavailable,
+        "busy" => st.error_busy,
+        "no_profile" => st.error_no_profile,
+        "quota" => st.error_quota,
         _ => st.error_invalid,
     }
 }
 
 #[component]
-fn SkillsBody(view: SkillsView) -> impl IntoView {
+fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView {
     let i18n = use_i18n();
     let st = move || texts(i18n.lang());
     let error = use_query_map().with_untracked(|q| q.get("error")).filter(|e| !e.is_empty());
@@ -77,6 +82,7 @@ fn SkillsBody(view: SkillsView) -> impl IntoView {
             })}
             {sample.then(|| view! { <p class="notice">{move || st().sample_note}</p> })}
             {view.active_import.clone().map(|job| view! { <ImportPanel job /> })}
+            {has_profile.then(|| view! { <GenerateForm resumes /> })}
             {view.last_failure.clone().map(|e| view! {
                 <p class="notice error" role="alert" data-testid="import-failed">{move || st().failed} " " {e.clone()}</p>
             })}
@@ -125,6 +131,43 @@ fn SkillsBody(view: SkillsView) -> impl IntoView {
                     }).collect_view()}
                     {view.hidden_skills.iter().map(|s| view! {
                         <li><span>{s.name.clone()}</span><HideForm kind="skill" key=s.id.clone() show=true /></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn GenerateForm(resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let st = move || texts(i18n.lang());
+    let ko = i18n.lang() == crate::i18n::Lang::Ko;
+    view! {
+        <section class="card generate" data-testid="generate">
+            <h2>{move || st().generate_title}</h2>
+            <p>{move || st().generate_lead}</p>
+            <form method="post" action="/resumes/new" class="generate-form">
+                <div>
+                    <label for="resume-language">{move || st().resume_language}</label>
+                    <select id="resume-language" name="language">
+                        <option value="ko" selected=ko>"한국어"</option>
+                        <option value="en" selected=!ko>"English"</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="target-role">{move || st().target_role}</label>
+                    <input id="target-role" name="target_role" maxlength="80" placeholder="backend engineer" />
+                </div>
+                <button class="button" type="submit" data-testid="generate-button">{move || st().generate}</button>
+            </form>
+            {(!resumes.is_empty()).then(|| view! {
+                <h3>{move || st().my_resumes}</h3>
+                <ul class="list resumes" data-testid="resume-list">
+                    {resumes.into_iter().map(|r| {
+                        let when = r.created_at.chars().take(16).collect::<String>().replace('T', " ");
+                        let label = format!("{} · {} · {}", when, r.language, r.target_role.clone().unwrap_or_default());
+                        view! { <li><a href=format!("/resumes/{}", r.id)>{label}</a><span class="meta">{r.status.clone()} " · " {r.writer.clone()}</span></li> }
                     }).collect_view()}
                 </ul>
             })}

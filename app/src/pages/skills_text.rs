@@ -68,6 +68,15 @@ pub struct SkillsText {
     pub public_repos: &'static str,
     pub followers: &'static str,
     pub nav_skills: &'static str,
+    pub generate_title: &'static str,
+    pub generate_lead: &'static str,
+    pub resume_language: &'static str,
+    pub target_role: &'static str,
+    pub generate: &'static str,
+    pub my_resumes: &'static str,
+    pub error_busy: &'static str,
+    pub error_no_profile: &'static str,
+    pub error_quota: &'static str,
 }
 
 pub static KO: SkillsText = SkillsText {
@@ -136,6 +145,15 @@ pub static KO: SkillsText = SkillsText {
     public_repos: "공개 저장소",
     followers: "팔로워",
     nav_skills: "내 기술",
+    generate_title: "이력서 만들기",
+    generate_lead: "이 프로필로 근거가 붙은 이력서를 씁니다.",
+    resume_language: "이력서 언어",
+    target_role: "목표 직무 (선택)",
+    generate: "이력서 생성",
+    my_resumes: "내 이력서",
+    error_busy: "이미 작성 중인 이력서가 있습니다.",
+    error_no_profile: "먼저 GitHub에서 프로필을 가져오세요.",
+    error_quota: "오늘 만들 수 있는 이력서 수를 모두 사용했습니다. 내일 다시 시도해 주세요.",
 };
 
 pub static EN: SkillsText = SkillsText {
@@ -204,6 +222,15 @@ pub static EN: SkillsText = SkillsText {
     public_repos: "public repositories",
     followers: "followers",
     nav_skills: "My skills",
+    generate_title: "Write a résumé",
+    generate_lead: "An evidence-linked résumé from this profile.",
+    resume_language: "Résumé language",
+    target_role: "Target role (optional)",
+    generate: "Generate résumé",
+    my_resumes: "My résumés",
+    error_busy: "A résumé is being written already.",
+    error_no_profile: "Import your profile from GitHub first.",
+    error_quota: "You have used today's résumé quota. Please try again tomorrow.",
 };
 
 pub fn texts(lang: Lang) -> &'static SkillsText {

@@ -146,7 +146,11 @@ impl LlmClient {
         }
     }
 
-    async fn once(&self, body: &Value, on_text: &mut (dyn FnMut(&str) + Send)) -> Result<(String, Option<Usage>), LlmError> {
+    async fn once(
+        &self,
+        body: &Value,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<(String, Option<Usage>), LlmError> {
         let mut req = self.http.post(format!("{}/chat/completions", self.base_url)).json(body);
         if let Some(key) = &self.api_key {
             req = req.bearer_auth(key.expose_secret());

@@ -6,8 +6,8 @@ use super::{
     config::Settings,
     github::{analyze::Dictionaries, client::GithubApi},
     jobs::JobQueue,
-    resume::generate::Writer,
     metrics::Metrics,
+    resume::generate::Writer,
     store::SharedStore,
 };
 use axum::extract::FromRef;

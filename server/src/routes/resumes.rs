@@ -66,7 +66,8 @@ fn start_error(e: StartError) -> Response {
             (StatusCode::CONFLICT, Json(body)).into_response()
         }
         StartError::NoProfile => {
-            AppError::validation("profile", "Import your GitHub work first (My skills → Import from GitHub).").into_response()
+            AppError::validation("profile", "Import your GitHub work first (My skills → Import from GitHub).")
+                .into_response()
         }
         StartError::Quota { retry_after_secs } => AppError::RateLimited { retry_after_secs }.into_response(),
         StartError::Failed(e) => e.into_response(),
@@ -113,7 +114,11 @@ pub async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Js
     params(("id" = String, Path, description = "Résumé id")),
     responses((status = 200, description = "The résumé", body = ResumeView), (status = 404, description = "No such résumé of yours", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_one(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Json<ResumeView>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ResumeView>> {
     state.writer.view(&user.user_id, &id).await?.map(Json).ok_or(AppError::NotFound)
 }
 
@@ -174,9 +179,16 @@ pub async fn export(State(state): State<AppState>, user: AuthUser, Path(id): Pat
         (status = 422, description = "Unknown section", body = ErrorBody),
     ),
     security(("bearer" = [])))]
-pub async fn regenerate(State(state): State<AppState>, user: AuthUser, Path((id, section)): Path<(String, String)>) -> Response {
+pub async fn regenerate(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, section)): Path<(String, String)>,
+) -> Response {
     match state.writer.regenerate(&user.user_id, &id, &section).await {
-        Ok(()) => (StatusCode::ACCEPTED, Json(serde_json::json!({ "id": id, "events_url": format!("/api/v1/resumes/{id}/events") })))
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "id": id, "events_url": format!("/api/v1/resumes/{id}/events") })),
+        )
             .into_response(),
         Err(e) => start_error(e),
     }

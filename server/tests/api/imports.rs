@@ -34,7 +34,7 @@ db_tests!(
 );
 
 /// Sign in through the stand-in's OAuth as `account` (added to its fixtures).
-async fn signed_in_as(app: &TestApp, account: Account) -> Jar {
+pub(crate) async fn signed_in_as(app: &TestApp, account: Account) -> Jar {
     let (id, login) = (account.id, account.login.clone());
     app.github.add_account(account);
     app.github.sign_in_as(id, &login);
@@ -45,11 +45,11 @@ async fn signed_in_as(app: &TestApp, account: Account) -> Jar {
     jar
 }
 
-async fn post(app: &TestApp, jar: &Jar, path: &str) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, jar: &Jar, path: &str) -> reqwest::Response {
     app.client.post(app.url(path)).header("cookie", jar.header()).header("origin", &app.address).send().await.unwrap()
 }
 
-async fn get_json(app: &TestApp, jar: &Jar, path: &str) -> (u16, Value) {
+pub(crate) async fn get_json(app: &TestApp, jar: &Jar, path: &str) -> (u16, Value) {
     let res = app.client.get(app.url(path)).header("cookie", jar.header()).send().await.unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
@@ -75,7 +75,7 @@ async fn finished(app: &TestApp, jar: &Jar, id: &str) -> Value {
     }
 }
 
-async fn import(app: &TestApp, jar: &Jar) -> Value {
+pub(crate) async fn import(app: &TestApp, jar: &Jar) -> Value {
     let id = start_import(app, jar).await;
     let job = finished(app, jar, &id).await;
     assert_eq!(job["status"], "succeeded", "{job}");

@@ -12,4 +12,5 @@ mod imports;
 mod jobs;
 mod ops;
 mod pages;
+mod resumes;
 mod store;

@@ -1,7 +1,7 @@
 //! Run the stand-in GitHub as a process, for the browser tests and for
 //! trying the import offline:
 //!
-//!     standins --github 127.0.0.1:3192 [--latency-ms 1500]
+//!     standins --github 127.0.0.1:3192 [--latency-ms 1500] [--llm 127.0.0.1:3193]
 //!
 //! It serves the `octocat` account (signs in through OAuth with any
 //! browser that reaches it) with a handful of realistic repositories, and
@@ -54,9 +54,11 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let mut addr = "127.0.0.1:3192".to_string();
     let mut latency = 0u64;
+    let mut llm_addr: Option<String> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--github" => addr = args.next().expect("--github needs an address"),
+            "--llm" => llm_addr = args.next(),
             "--latency-ms" => latency = args.next().and_then(|v| v.parse().ok()).expect("--latency-ms needs a number"),
             other => panic!("unknown argument {other}; usage: standins --github 127.0.0.1:3192"),
         }
@@ -70,5 +72,11 @@ async fn main() {
     // Parse the schema now, not on the first request.
     let _ = standins::github::graphql::schema();
     println!("stand-in GitHub at {}", github.url);
+    if let Some(addr) = llm_addr {
+        let llm = standins::llm::LlmStandIn::start_on(&addr).await;
+        // Slow enough to watch the sections appear.
+        llm.set_chunk_delay(std::time::Duration::from_millis(40));
+        println!("stand-in LLM at {}", llm.base_url);
+    }
     tokio::signal::ctrl_c().await.ok();
 }

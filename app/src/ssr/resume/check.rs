@@ -102,7 +102,8 @@ impl Allowed {
     /// Why `text` may not be used, if it may not.
     pub fn violation(&self, text: &str) -> Option<String> {
         for word in text.split_whitespace() {
-            let w = word.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | '.' | ';' | ':' | '"' | '\'' | '`'));
+            let w = word
+                .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ',' | '.' | ';' | ':' | '"' | '\'' | '`'));
             if let Some(i) = w.find("http://").or_else(|| w.find("https://")) {
                 let url = w[i..].trim_end_matches('/');
                 if !self.urls.contains(url) {
@@ -192,7 +193,7 @@ pub fn verify(mut draft: Draft, refs: &BTreeMap<String, RefItem>, allowed: &Allo
     draft.projects = projects
         .into_iter()
         .filter_map(|mut p| {
-            if !refs.get(&p.repository).is_some_and(|r| r.kind == "repository") {
+            if refs.get(&p.repository).is_none_or(|r| r.kind != "repository") {
                 dropped.push(format!("a project about a repository not in your profile: {}", p.name));
                 return None;
             }
@@ -207,7 +208,7 @@ pub fn verify(mut draft: Draft, refs: &BTreeMap<String, RefItem>, allowed: &Allo
     draft.work = work
         .into_iter()
         .filter_map(|mut w| {
-            if !refs.get(&w.repository).is_some_and(|r| r.kind == "contribution") {
+            if refs.get(&w.repository).is_none_or(|r| r.kind != "contribution") {
                 dropped.push(format!("contribution to a repository not in your profile: {}", w.repository));
                 return None;
             }
@@ -235,14 +236,21 @@ mod tests {
 
     fn refs() -> BTreeMap<String, RefItem> {
         let mut m = BTreeMap::new();
-        m.insert("R1".into(), RefItem { kind: "repository", label: "kim/api".into(), url: "https://github.com/kim/api".into() });
-        m.insert("S1".into(), RefItem { kind: "skill", label: "Rust".into(), url: "https://github.com/kim/api".into() });
+        m.insert(
+            "R1".into(),
+            RefItem { kind: "repository", label: "kim/api".into(), url: "https://github.com/kim/api".into() },
+        );
+        m.insert(
+            "S1".into(),
+            RefItem { kind: "skill", label: "Rust".into(), url: "https://github.com/kim/api".into() },
+        );
         m
     }
 
     #[test]
     fn partial_answers_yield_their_complete_sections() {
-        let text = "```json\n{\"summary\": \"Hi, {there}\", \"skills\": [{\"name\": \"a\"}], \"projects\": [{\"name\": \"x";
+        let text =
+            "```json\n{\"summary\": \"Hi, {there}\", \"skills\": [{\"name\": \"a\"}], \"projects\": [{\"name\": \"x";
         let members = complete_members(text);
         assert_eq!(members.len(), 2);
         assert_eq!(members[0].0, "summary");

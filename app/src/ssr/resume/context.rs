@@ -4,7 +4,7 @@
 //! `P1` pull request). Repository text is untrusted and stays inside the
 //! data block, quoted as JSON strings; the instructions say so.
 
-use crate::profile::types::{SkillProfile, SkillKind};
+use crate::profile::types::{SkillKind, SkillProfile};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -31,7 +31,8 @@ pub struct Context {
 /// A conservative token estimate without a tokenizer: ASCII runs at about
 /// four characters a token, every other character (Hangul) one token.
 pub fn estimate_tokens(s: &str) -> usize {
-    let (ascii, other) = s.chars().fold((0usize, 0usize), |(a, o), c| if c.is_ascii() { (a + 1, o) } else { (a, o + 1) });
+    let (ascii, other) =
+        s.chars().fold((0usize, 0usize), |(a, o), c| if c.is_ascii() { (a + 1, o) } else { (a, o + 1) });
     ascii.div_ceil(4) + other
 }
 
@@ -87,7 +88,10 @@ fn render(profile: &SkillProfile, l: &Limits) -> (Value, BTreeMap<String, RefIte
         .enumerate()
         .map(|(i, r)| {
             let id = format!("R{}", i + 1);
-            refs.insert(id.clone(), RefItem { kind: "repository", label: r.name_with_owner.clone(), url: r.url.clone() });
+            refs.insert(
+                id.clone(),
+                RefItem { kind: "repository", label: r.name_with_owner.clone(), url: r.url.clone() },
+            );
             json!({
                 "id": id,
                 "name": r.name_with_owner,
@@ -119,7 +123,10 @@ fn render(profile: &SkillProfile, l: &Limits) -> (Value, BTreeMap<String, RefIte
                 .map(|p| {
                     pr_n += 1;
                     let pid = format!("P{pr_n}");
-                    refs.insert(pid.clone(), RefItem { kind: "pull_request", label: p.title.clone(), url: p.url.clone() });
+                    refs.insert(
+                        pid.clone(),
+                        RefItem { kind: "pull_request", label: p.title.clone(), url: p.url.clone() },
+                    );
                     json!({ "id": pid, "title": p.title, "merged": month(&p.merged_at) })
                 })
                 .collect();
@@ -153,7 +160,8 @@ pub fn build(profile: &SkillProfile, budget: usize) -> Context {
         let (data, refs) = render(profile, &l);
         let text = serde_json::to_string(&data).unwrap_or_default();
         let tokens = estimate_tokens(&text);
-        let can_shrink = l.readme > 120 || l.repos > 3 || l.skills > 8 || l.contributions > 2 || l.prs > 2 || l.description > 80;
+        let can_shrink =
+            l.readme > 120 || l.repos > 3 || l.skills > 8 || l.contributions > 2 || l.prs > 2 || l.description > 80;
         if tokens <= budget || !can_shrink {
             return Context { data: text, refs, tokens };
         }

@@ -47,7 +47,9 @@ pub enum StartError {
     /// Another generation of this user is running (its résumé id, if known).
     Busy(Option<String>),
     NoProfile,
-    Quota { retry_after_secs: u64 },
+    Quota {
+        retry_after_secs: u64,
+    },
     Failed(AppError),
 }
 
@@ -138,8 +140,11 @@ impl Writer {
             "ko" | "en" => req.language.trim().to_string(),
             _ => return Err(StartError::Failed(AppError::validation("language", "must be `ko` or `en`"))),
         };
-        let role: Option<String> =
-            req.target_role.as_deref().map(|r| r.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()).filter(|r| !r.is_empty());
+        let role: Option<String> = req
+            .target_role
+            .as_deref()
+            .map(|r| r.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string())
+            .filter(|r| !r.is_empty());
         if role.as_ref().is_some_and(|r| r.chars().count() > 80) {
             return Err(StartError::Failed(AppError::validation("target_role", "at most 80 characters")));
         }
@@ -186,7 +191,14 @@ impl Writer {
         self.enqueue(SECTION_KIND, user_id, resume_id, Some(section), lock).await
     }
 
-    async fn enqueue(&self, kind: &str, user_id: &str, resume_id: &str, section: Option<&str>, lock: Option<Lock>) -> Result<(), StartError> {
+    async fn enqueue(
+        &self,
+        kind: &str,
+        user_id: &str,
+        resume_id: &str,
+        section: Option<&str>,
+        lock: Option<Lock>,
+    ) -> Result<(), StartError> {
         let payload = json!({
             "user_id": user_id, "resume_id": resume_id, "section": section,
             "lock": lock.as_ref().map(|l| json!({ "name": l.name, "token": l.token })),
@@ -270,9 +282,10 @@ impl JobHandler for ResumeHandler {
         let user_id = payload["user_id"].as_str().unwrap_or_default().to_string();
         let resume_id = payload["resume_id"].as_str().unwrap_or_default().to_string();
         let section = payload["section"].as_str().map(str::to_string);
-        let lock: Option<Lock> = payload["lock"]
-            .as_object()
-            .map(|l| Lock { name: l["name"].as_str().unwrap_or_default().into(), token: l["token"].as_str().unwrap_or_default().into() });
+        let lock: Option<Lock> = payload["lock"].as_object().map(|l| Lock {
+            name: l["name"].as_str().unwrap_or_default().into(),
+            token: l["token"].as_str().unwrap_or_default().into(),
+        });
         let outcome = self.write(job, &user_id, &resume_id, section.as_deref()).await;
         if let Some(lock) = lock {
             if let Err(e) = w.store.release_lock(&lock).await {
@@ -302,25 +315,48 @@ impl JobHandler for ResumeHandler {
 /// Plain words for an LLM failure.
 fn llm_message(e: &LlmError) -> String {
     match e {
-        LlmError::Timeout => "The language model did not answer in time, even after retrying. Nothing was saved; please try again later.".into(),
-        LlmError::RateLimited { .. } => "The language model is too busy right now (rate limited), even after waiting. Please try again later.".into(),
-        LlmError::Server(code) => format!("The language model kept failing ({code}). Nothing was saved; please try again later."),
+        LlmError::Timeout => {
+            "The language model did not answer in time, even after retrying. Nothing was saved; please try again later."
+                .into()
+        }
+        LlmError::RateLimited { .. } => {
+            "The language model is too busy right now (rate limited), even after waiting. Please try again later."
+                .into()
+        }
+        LlmError::Server(code) => {
+            format!("The language model kept failing ({code}). Nothing was saved; please try again later.")
+        }
         LlmError::Refused(why) => format!("The language model declined to write this résumé ({why})."),
         LlmError::Unreachable => "The language model could not be reached. Please try again later.".into(),
-        LlmError::Rejected(code) => format!("The language model rejected the request ({code}); check the LLM settings."),
+        LlmError::Rejected(code) => {
+            format!("The language model rejected the request ({code}); check the LLM settings.")
+        }
     }
 }
 
 impl ResumeHandler {
     /// Err((message for the user, whether the LLM is to blame)).
-    async fn write(&self, job: &JobContext, user_id: &str, resume_id: &str, section: Option<&str>) -> Result<Value, (String, bool)> {
+    async fn write(
+        &self,
+        job: &JobContext,
+        user_id: &str,
+        resume_id: &str,
+        section: Option<&str>,
+    ) -> Result<Value, (String, bool)> {
         let w = &self.0;
         let internal = |e: AppError| {
             tracing::error!(error = ?e, "résumé generation failed");
             ("Something went wrong on our side; it has been logged.".to_string(), false)
         };
-        let row = w.owned(user_id, resume_id).await.map_err(internal)?.ok_or(("This résumé no longer exists.".to_string(), false))?;
-        let (profile, _) = profiles::latest(&w.db, user_id).await.map_err(internal)?.ok_or(("No skill profile to write from.".to_string(), false))?;
+        let row = w
+            .owned(user_id, resume_id)
+            .await
+            .map_err(internal)?
+            .ok_or(("This résumé no longer exists.".to_string(), false))?;
+        let (profile, _) = profiles::latest(&w.db, user_id)
+            .await
+            .map_err(internal)?
+            .ok_or(("No skill profile to write from.".to_string(), false))?;
         let sections: Vec<&str> = match section {
             Some(s) => vec![s],
             None => SECTIONS.to_vec(),
@@ -385,7 +421,9 @@ impl ResumeHandler {
             resume = %r.id, writer = %r.writer, calls = run.calls, prompt_tokens = run.usage.prompt_tokens,
             completion_tokens = run.usage.completion_tokens, data_tokens = run.ctx.tokens, "résumé written"
         );
-        Ok(json!({ "resume_id": r.id, "llm_calls": run.calls, "prompt_tokens": run.usage.prompt_tokens, "completion_tokens": run.usage.completion_tokens }))
+        Ok(
+            json!({ "resume_id": r.id, "llm_calls": run.calls, "prompt_tokens": run.usage.prompt_tokens, "completion_tokens": run.usage.completion_tokens }),
+        )
     }
 }
 
@@ -432,7 +470,13 @@ impl Run<'_> {
 
     /// One LLM call, and one more with the errors if the first answer is
     /// unusable. Sections are checked and shown as they complete.
-    async fn with_llm(&mut self, job: &JobContext, llm: &LlmClient, sections: &[&str], current: Option<&Value>) -> Result<Draft, (String, bool)> {
+    async fn with_llm(
+        &mut self,
+        job: &JobContext,
+        llm: &LlmClient,
+        sections: &[&str],
+        current: Option<&Value>,
+    ) -> Result<Draft, (String, bool)> {
         let ko = self.row.language == "ko";
         let mut messages = prompt::messages(&self.ctx, ko, self.row.target_role.as_deref(), sections, current);
         let schema = self.w.settings.structured_output.then(|| prompt::schema(sections));
@@ -442,7 +486,7 @@ impl Run<'_> {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, u128)>();
             let mut seen = 0usize;
             let mut first_token: Option<u128> = None;
-            let mut on_text = move |text: &str| {
+            let on_text = move |text: &str| {
                 let first = *first_token.get_or_insert_with(|| started.elapsed().as_millis());
                 let members = check::complete_members(text);
                 if members.len() > seen {
@@ -450,13 +494,23 @@ impl Run<'_> {
                     let _ = tx.send((text.to_string(), first));
                 }
             };
-            let call = llm.complete(&messages, schema.as_ref(), self.w.settings.max_output_tokens, &mut on_text);
+            let max_tokens = self.w.settings.max_output_tokens;
+            let (msgs, schema_ref) = (&messages, schema.as_ref());
+            // The callback (and the sender in it) ends with the call, which
+            // ends the display loop below.
+            let call = async move {
+                let mut on_text = on_text;
+                let answer = llm.complete(msgs, schema_ref, max_tokens, &mut on_text).await;
+                drop(on_text);
+                answer
+            };
             let shown = async {
                 while let Some((text, first_ms)) = rx.recv().await {
                     let members = check::complete_members(&text);
                     let keys: Vec<String> = members.iter().map(|(k, _)| k.clone()).collect();
                     let done: Vec<&str> = sections.iter().copied().filter(|s| keys.iter().any(|k| k == s)).collect();
-                    let partial: Draft = serde_json::from_value(Value::Object(members.into_iter().collect())).unwrap_or_default();
+                    let partial: Draft =
+                        serde_json::from_value(Value::Object(members.into_iter().collect())).unwrap_or_default();
                     let (checked, _) = check::verify(partial, &self.ctx.refs, &self.allowed);
                     let timing = json!({ "first_token_ms": first_ms, "section_ms": started.elapsed().as_millis() });
                     self.report(job, &checked, &done, Some(timing)).await;
@@ -507,6 +561,11 @@ impl Run<'_> {
                 "Your answer could not be used: {last_error}. Answer again with one valid JSON object only, following every rule."
             )));
         }
-        Err((format!("The language model's answers could not be used ({last_error}). Nothing was saved; please try again."), true))
+        Err((
+            format!(
+                "The language model's answers could not be used ({last_error}). Nothing was saved; please try again."
+            ),
+            true,
+        ))
     }
 }

@@ -51,7 +51,11 @@ pub fn schema(sections: &[&str]) -> Value {
 }
 
 fn instructions(ko: bool, target_role: Option<&str>, sections: &[&str]) -> String {
-    let language = if ko { "Korean (한국어), in a concise professional register" } else { "English, in a concise professional register" };
+    let language = if ko {
+        "Korean (한국어), in a concise professional register"
+    } else {
+        "English, in a concise professional register"
+    };
     let role = target_role.map(|r| format!("The résumé targets this role: \"{r}\". ")).unwrap_or_default();
     format!(
         "You write developer résumés in which every claim rests on evidence.\n\
@@ -73,7 +77,13 @@ fn instructions(ko: bool, target_role: Option<&str>, sections: &[&str]) -> Strin
 }
 
 /// Messages for writing `sections` (all four for a whole résumé).
-pub fn messages(ctx: &Context, ko: bool, target_role: Option<&str>, sections: &[&str], current: Option<&Value>) -> Vec<Message> {
+pub fn messages(
+    ctx: &Context,
+    ko: bool,
+    target_role: Option<&str>,
+    sections: &[&str],
+    current: Option<&Value>,
+) -> Vec<Message> {
     let mut user = format!("DATA:\n{}\n", ctx.data);
     if let Some(doc) = current {
         user.push_str(&format!(

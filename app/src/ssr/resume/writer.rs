@@ -69,7 +69,8 @@ pub fn write(profile: &SkillProfile, refs: &BTreeMap<String, RefItem>, ko: bool,
                 g.keywords.push(s.name.clone());
                 g.evidence.push(id);
             }
-            None => groups.push((name.clone(), DraftSkillGroup { name, keywords: vec![s.name.clone()], evidence: vec![id] })),
+            None => groups
+                .push((name.clone(), DraftSkillGroup { name, keywords: vec![s.name.clone()], evidence: vec![id] })),
         }
     }
 
@@ -85,20 +86,32 @@ pub fn write(profile: &SkillProfile, refs: &BTreeMap<String, RefItem>, ko: bool,
             let mut highlights = Vec::new();
             if !langs.is_empty() {
                 highlights.push(DraftHighlight {
-                    text: if ko { format!("{}로 작성", langs.join(", ")) } else { format!("Written in {}", langs.join(", ")) },
+                    text: if ko {
+                        format!("{}로 작성", langs.join(", "))
+                    } else {
+                        format!("Written in {}", langs.join(", "))
+                    },
                     evidence: vec![id.clone()],
                 });
             }
             if !r.technologies.is_empty() {
                 let names: Vec<String> = r.technologies.iter().take(4).cloned().collect();
                 highlights.push(DraftHighlight {
-                    text: if ko { format!("사용 기술: {}", names.join(", ")) } else { format!("Built with {}", names.join(", ")) },
+                    text: if ko {
+                        format!("사용 기술: {}", names.join(", "))
+                    } else {
+                        format!("Built with {}", names.join(", "))
+                    },
                     evidence: vec![id.clone()],
                 });
             }
             if r.stars > 0 {
                 highlights.push(DraftHighlight {
-                    text: if ko { format!("GitHub 스타 {}개", r.stars) } else { format!("{} stars on GitHub", r.stars) },
+                    text: if ko {
+                        format!("GitHub 스타 {}개", r.stars)
+                    } else {
+                        format!("{} stars on GitHub", r.stars)
+                    },
                     evidence: vec![id.clone()],
                 });
             }
@@ -121,7 +134,10 @@ pub fn write(profile: &SkillProfile, refs: &BTreeMap<String, RefItem>, ko: bool,
                 .pull_requests
                 .iter()
                 .filter_map(|p| {
-                    let pid = refs.iter().find(|(_, r)| r.kind == "pull_request" && r.url == p.url).map(|(k, _)| k.clone())?;
+                    let pid = refs
+                        .iter()
+                        .find(|(_, r)| r.kind == "pull_request" && r.url == p.url)
+                        .map(|(k, _)| k.clone())?;
                     Some(DraftHighlight { text: p.title.clone(), evidence: vec![pid] })
                 })
                 .collect();

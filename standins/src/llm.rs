@@ -1,0 +1,277 @@
+//! A local stand-in for an OpenAI-compatible Chat Completions endpoint
+//! (`POST /v1/chat/completions`), streaming (`data:` chunks, usage, `[DONE]`)
+//! and not. Scripted per test: each request takes the next [`Reply`]; with
+//! none left it answers well, writing a résumé draft from the DATA block in
+//! the request, citing only ids that are there.
+
+use axum::{
+    extract::State,
+    http::{HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Json, Router,
+};
+use serde_json::{json, Value};
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A good answer built from the request's DATA.
+    Good,
+    /// The good answer wrapped in a Markdown code fence, with chatter.
+    Fenced,
+    /// The good answer cut off halfway (as when max_tokens runs out).
+    Truncated,
+    /// The good answer plus a project about a repository the user does not
+    /// have and a line naming someone else's repository and a made-up number.
+    ForeignRepository,
+    /// A refusal (`delta.refusal`).
+    Refusal,
+    /// Accept the request and say nothing for this long.
+    Stall(Duration),
+    /// This status, with `Retry-After` seconds if given.
+    Status(u16, Option<u64>),
+    /// Exactly this text as the answer.
+    Text(String),
+}
+
+struct Inner {
+    script: VecDeque<Reply>,
+    requests: Vec<Value>,
+    chunk_delay: Duration,
+}
+
+#[derive(Clone)]
+pub struct LlmStandIn {
+    /// The base URL to configure (`…/v1`).
+    pub base_url: String,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl LlmStandIn {
+    pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    pub async fn start_on(addr: &str) -> Self {
+        let inner = Arc::new(Mutex::new(Inner {
+            script: VecDeque::new(),
+            requests: vec![],
+            chunk_delay: Duration::from_millis(5),
+        }));
+        let app = Router::new()
+            .route("/v1/chat/completions", post(completions))
+            .route("/healthz", axum::routing::get(|| async { "ok" }))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind the stand-in LLM");
+        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { base_url, inner }
+    }
+
+    /// Answer the next requests like this, in order.
+    pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.inner.lock().unwrap().script.extend(replies);
+    }
+
+    /// Pause between streamed chunks (to watch sections appear).
+    pub fn set_chunk_delay(&self, d: Duration) {
+        self.inner.lock().unwrap().chunk_delay = d;
+    }
+
+    /// Every request body received.
+    pub fn requests(&self) -> Vec<Value> {
+        self.inner.lock().unwrap().requests.clone()
+    }
+}
+
+/// The DATA block of a request, parsed.
+fn data_of(body: &Value) -> Value {
+    let user = body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("");
+    let Some(rest) = user.strip_prefix("DATA:\n") else { return Value::Null };
+    let json = rest.split("\n\nThe résumé so far").next().unwrap_or(rest).trim();
+    serde_json::from_str(json).unwrap_or(Value::Null)
+}
+
+fn wanted_sections(body: &Value) -> Vec<String> {
+    if let Some(req) = body["response_format"]["json_schema"]["schema"]["required"].as_array() {
+        return req.iter().filter_map(|s| s.as_str().map(str::to_string)).collect();
+    }
+    let system = body["messages"][0]["content"].as_str().unwrap_or("");
+    let keys = system
+        .split("exactly these keys: ")
+        .nth(1)
+        .and_then(|s| s.split('.').next())
+        .unwrap_or("summary, skills, projects, work");
+    keys.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
+}
+
+/// A sound answer citing only what DATA contains, in the language asked for.
+pub fn good_answer(body: &Value) -> Value {
+    let data = data_of(body);
+    let ko = body["messages"][0]["content"].as_str().unwrap_or("").contains("Korean");
+    let skills = data["skills"].as_array().cloned().unwrap_or_default();
+    let repos = data["repositories"].as_array().cloned().unwrap_or_default();
+    let contributions = data["open_source_contributions"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = skills.iter().take(3).filter_map(|s| s["name"].as_str()).collect();
+    let mut out = serde_json::Map::new();
+    for section in wanted_sections(body) {
+        let value = match section.as_str() {
+            "summary" => json!(if ko {
+                format!("{}를 주로 사용하는 개발자입니다. 공개 저장소의 실제 코드로 역량을 보여 줍니다.", names.join(", "))
+            } else {
+                format!("A developer working mainly in {}. The public repositories show the work.", names.join(", "))
+            }),
+            "skills" => json!([{
+                "name": if ko { "주요 기술" } else { "Core" },
+                "keywords": names,
+                "evidence": skills.iter().take(3).filter_map(|s| s["id"].as_str()).collect::<Vec<_>>(),
+            }]),
+            "projects" => Value::Array(
+                repos.iter().take(3).map(|r| {
+                    let id = r["id"].as_str().unwrap_or("R1");
+                    let name = r["name"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
+                    let langs: Vec<&str> = r["languages"].as_array().map(|l| l.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+                    json!({
+                        "repository": id,
+                        "name": name,
+                        "description": r["description"].as_str().unwrap_or(""),
+                        "highlights": [{
+                            "text": if ko { format!("{}로 설계하고 구현", langs.join(", ")) } else { format!("Designed and built it in {}", langs.join(", ")) },
+                            "evidence": [id],
+                        }],
+                    })
+                }).collect(),
+            ),
+            "work" => Value::Array(
+                contributions.iter().take(2).map(|c| {
+                    let prs = c["pull_requests"].as_array().cloned().unwrap_or_default();
+                    json!({
+                        "repository": c["id"],
+                        "summary": if ko { "오픈소스 기여" } else { "Open-source contributions" },
+                        "highlights": prs.iter().take(2).map(|p| json!({ "text": p["title"], "evidence": [p["id"]] })).collect::<Vec<_>>(),
+                    })
+                }).collect(),
+            ),
+            _ => Value::Null,
+        };
+        out.insert(section, value);
+    }
+    Value::Object(out)
+}
+
+fn content_for(reply: &Reply, body: &Value) -> Option<String> {
+    let good = || serde_json::to_string(&good_answer(body)).unwrap();
+    Some(match reply {
+        Reply::Good => good(),
+        Reply::Fenced => format!("Here is the résumé:\n```json\n{}\n```\n", good()),
+        Reply::Truncated => {
+            let g = good();
+            g.chars().take(g.chars().count() / 2).collect()
+        }
+        Reply::ForeignRepository => {
+            let mut v = good_answer(body);
+            if let Some(projects) = v["projects"].as_array_mut() {
+                projects.push(json!({
+                    "repository": "R99", "name": "linux", "description": "A kernel",
+                    "highlights": [{ "text": "Maintained the Linux kernel", "evidence": ["R99"] }],
+                }));
+                if let Some(first) = projects.first_mut() {
+                    let repo = first["repository"].clone();
+                    first["highlights"].as_array_mut().unwrap().push(json!({
+                        "text": "Merged work upstream into torvalds/linux, cutting boot time by 73%", "evidence": [repo],
+                    }));
+                }
+            }
+            v.to_string()
+        }
+        Reply::Text(t) => t.clone(),
+        Reply::Refusal | Reply::Stall(_) | Reply::Status(..) => return None,
+    })
+}
+
+fn chunk(model: &str, delta: Value, finish: Option<&str>) -> String {
+    let v = json!({
+        "id": "chatcmpl-standin", "object": "chat.completion.chunk", "created": 1_763_800_000, "model": model,
+        "choices": [{ "index": 0, "delta": delta, "finish_reason": finish }],
+    });
+    format!("data: {v}\n\n")
+}
+
+async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Value>) -> Response {
+    let (reply, delay) = {
+        let mut i = inner.lock().unwrap();
+        i.requests.push(body.clone());
+        (i.script.pop_front().unwrap_or(Reply::Good), i.chunk_delay)
+    };
+    let model = body["model"].as_str().unwrap_or("standin").to_string();
+    match &reply {
+        Reply::Status(code, retry_after) => {
+            let mut r = (
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                Json(json!({ "error": { "message": "stand-in failure", "type": "server_error" } })),
+            )
+                .into_response();
+            if let Some(s) = retry_after {
+                r.headers_mut().insert("retry-after", HeaderValue::from(*s));
+            }
+            return r;
+        }
+        Reply::Stall(d) => {
+            tokio::time::sleep(*d).await;
+        }
+        _ => {}
+    }
+    let prompt_tokens = body["messages"].to_string().len() as u32 / 4;
+    let content = content_for(&reply, &body);
+    if body["stream"] != json!(true) {
+        let message = match (&reply, &content) {
+            (Reply::Refusal, _) => {
+                json!({ "role": "assistant", "content": null, "refusal": "I can't help with that." })
+            }
+            (_, c) => json!({ "role": "assistant", "content": c }),
+        };
+        return Json(json!({
+            "id": "chatcmpl-standin", "object": "chat.completion", "created": 1_763_800_000, "model": model,
+            "choices": [{ "index": 0, "message": message, "finish_reason": "stop" }],
+            "usage": { "prompt_tokens": prompt_tokens, "completion_tokens": content.as_ref().map(|c| c.len() / 4).unwrap_or(0), "total_tokens": 0 },
+        }))
+        .into_response();
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::convert::Infallible>>(64);
+    tokio::spawn(async move {
+        let _ = tx.send(Ok(chunk(&model, json!({ "role": "assistant", "content": "" }), None))).await;
+        match (&reply, content) {
+            (Reply::Refusal, _) => {
+                let _ = tx.send(Ok(chunk(&model, json!({ "refusal": "I can't help with that." }), None))).await;
+            }
+            (_, Some(text)) => {
+                let chars: Vec<char> = text.chars().collect();
+                for piece in chars.chunks(24) {
+                    tokio::time::sleep(delay).await;
+                    let s: String = piece.iter().collect();
+                    if tx.send(Ok(chunk(&model, json!({ "content": s }), None))).await.is_err() {
+                        return;
+                    }
+                }
+                let completion = (text.len() / 4) as u32;
+                let _ = tx.send(Ok(chunk(&model, json!({}), Some("stop")))).await;
+                let usage = json!({ "id": "chatcmpl-standin", "object": "chat.completion.chunk", "choices": [],
+                    "usage": { "prompt_tokens": prompt_tokens, "completion_tokens": completion, "total_tokens": prompt_tokens + completion } });
+                let _ = tx.send(Ok(format!("data: {usage}\n\n"))).await;
+            }
+            (_, None) => {}
+        }
+        let _ = tx.send(Ok("data: [DONE]\n\n".into())).await;
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+    ([("content-type", "text/event-stream")], axum::body::Body::from_stream(stream)).into_response()
+}
