@@ -335,7 +335,8 @@ nix = "0.29"
                 r#"{"dependencies":{"react":"^19","next":"15"},"devDependencies":{"vitest":"3"}}"#
             )
             .unwrap(),
-            ["next", "react", "vitest"]
+            ["react", "next", "vitest"],
+            "in the order written"
         );
         let gomod = "module example.com/x\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0 // indirect\n\tgorm.io/gorm v1.25.0\n)\nrequire github.com/redis/go-redis/v9 v9.5.0\n";
         assert_eq!(
