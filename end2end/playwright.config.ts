@@ -16,6 +16,11 @@ const oidcControlPort = Number(process.env.OIDC_CONTROL_PORT ?? 3191);
 const githubPort = Number(process.env.GITHUB_STANDIN_PORT ?? 3192);
 const github = `http://127.0.0.1:${githubPort}`;
 const standinsBin = path.join(targetDir, 'debug', 'standins');
+const llmPort = Number(process.env.LLM_STANDIN_PORT ?? 3193);
+// A second server on the embedded default, nothing configured (no GitHub,
+// no LLM, no providers): the offline demo flow runs against it.
+export const plainPort = Number(process.env.E2E_PLAIN_PORT ?? 3101);
+const plainDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proofolio-e2e-plain-'));
 export const oidcControl = `http://127.0.0.1:${oidcControlPort}`;
 
 const chromium = {
@@ -62,7 +67,7 @@ export default defineConfig({
     {
       // The stand-in GitHub (OAuth, REST, GraphQL checked against GitHub's
       // schema), slowed down so an import takes a few seconds as it would.
-      command: `${standinsBin} --github 127.0.0.1:${githubPort} --latency-ms 1500`,
+      command: `${standinsBin} --github 127.0.0.1:${githubPort} --latency-ms 1500 --llm 127.0.0.1:${llmPort}`,
       cwd: repo,
       url: `${github}/healthz`,
       reuseExistingServer: !process.env.CI,
@@ -91,8 +96,27 @@ export default defineConfig({
       PROOFOLIO__GITHUB__WEB_URL: github,
       PROOFOLIO__GITHUB__API_URL: github,
       PROOFOLIO__GITHUB__GRAPHQL_URL: `${github}/graphql`,
+      PROOFOLIO__LLM__BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+      PROOFOLIO__LLM__MODEL: 'standin-model',
       RUST_LOG: 'warn',
     },
+    },
+    {
+      command: serverBin,
+      cwd: repo,
+      url: `http://127.0.0.1:${plainPort}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${plainPort}`,
+        LEPTOS_SITE_ROOT: path.join(repo, 'target', 'site'),
+        LEPTOS_OUTPUT_NAME: 'proofolio',
+        LEPTOS_SITE_PKG_DIR: 'pkg',
+        PROOFOLIO__DATABASE__URL: `sqlite://${plainDataDir}/e2e.db?mode=rwc`,
+        RUST_LOG: 'warn',
+      },
     },
   ],
 });

@@ -1,5 +1,7 @@
 //! The browser half: hydrate the server-rendered page and nothing else.
 
+#![recursion_limit = "512"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

@@ -1,0 +1,115 @@
+import type { Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { test, expect } from './fixtures';
+
+const hydrated = (name: string) => name === 'hydrated';
+const plain = `http://127.0.0.1:${process.env.E2E_PLAIN_PORT ?? 3101}`;
+
+async function ready(page: Page, projectName: string) {
+  if (hydrated(projectName)) await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+}
+
+/** Wait on the résumé page until it is written (live with JS, "check status" without). */
+async function untilWritten(page: Page, projectName: string) {
+  if (hydrated(projectName)) {
+    await expect(page.getByTestId('writing')).toBeHidden({ timeout: 30_000 });
+  } else {
+    for (let i = 0; i < 60 && (await page.getByTestId('writing').count()) > 0; i++) {
+      await page.waitForTimeout(500);
+      await page.getByRole('link', { name: '상태 새로 고침' }).click();
+    }
+  }
+  await expect(page.getByTestId('resume')).toHaveAttribute('data-status', 'ready');
+  await ready(page, projectName);
+}
+
+/** Import from GitHub (or the sample) unless a profile is there already. */
+async function importIfNeeded(page: Page, projectName: string) {
+  if ((await page.getByTestId('skill').count()) > 0) return;
+  await page.getByTestId('import-button').click();
+  for (let i = 0; i < 60 && (await page.getByTestId('skill').count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    if (!hydrated(projectName) && (await page.getByTestId('import-progress').count()) > 0) {
+      await page.getByRole('link', { name: '상태 새로 고침' }).click();
+    }
+  }
+  await expect(page.getByTestId('skill').first()).toBeVisible();
+  await ready(page, projectName);
+}
+
+async function downloadJson(page: Page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+  expect(download.suggestedFilename()).toMatch(/^resume-.*\.json$/);
+  return JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+}
+
+test('generate a résumé with the LLM: sections appear, receipts link to the repositories, one section rewritten, JSON downloaded', async ({ page }, info) => {
+  await page.goto('/signin?return_to=%2Fskills');
+  await ready(page, info.project.name);
+  await page.locator('main a[data-provider="github"]').click();
+  if (page.url().includes('/welcome')) {
+    await page.getByLabel('닉네임').fill(`octo_${info.project.name}`);
+    await page.getByRole('button', { name: '저장' }).click();
+  }
+  await expect(page).toHaveURL(/\/skills$/);
+  await ready(page, info.project.name);
+  await importIfNeeded(page, info.project.name);
+
+  await page.getByLabel('목표 직무 (선택)').fill('백엔드 엔지니어');
+  await page.getByTestId('generate-button').click();
+  await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
+  if (hydrated(info.project.name)) {
+    // The summary shows while the rest is still being written.
+    await expect(page.getByTestId('section-summary')).toBeVisible({ timeout: 15_000 });
+  }
+  await untilWritten(page, info.project.name);
+
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByText('백엔드 엔지니어')).toBeVisible();
+  await expect(page.getByTestId('usage')).toContainText('standin-model');
+  const projects = page.getByTestId('section-projects');
+  const first = projects.getByTestId('resume-item').first();
+  await expect(first.getByRole('link').first()).toHaveAttribute('href', 'https://github.com/octocat/hello-axum');
+  await expect(first.getByTestId('receipt').first()).toHaveAttribute('href', 'https://github.com/octocat/hello-axum');
+  for (const href of await page.getByTestId('receipt').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    expect(href).toMatch(/^https:\/\/github\.com\/(octocat\/|tokio-rs\/axum)/);
+  }
+
+  // Rewrite the summary only.
+  const projectsBefore = await projects.innerText();
+  await page.getByTestId('regenerate-summary').click();
+  await untilWritten(page, info.project.name);
+  await expect(page.getByTestId('section-summary')).toBeVisible();
+  expect(await page.getByTestId('section-projects').innerText()).toBe(projectsBefore);
+
+  const doc = await downloadJson(page);
+  expect(doc.basics.label).toBe('백엔드 엔지니어');
+  expect(doc.projects[0]['x-evidence'][0].url).toBe('https://github.com/octocat/hello-axum');
+  expect(doc.meta['x-proofolio'].writer).toBe('llm');
+});
+
+test('offline, nothing configured: demo sign-in, sample profile, the deterministic writer, receipts, valid JSON', async ({ page }, info) => {
+  await page.goto(`${plain}/signin?return_to=%2Fskills`);
+  await ready(page, info.project.name);
+  await page.getByRole('button', { name: '데모 계정으로 계속' }).click();
+  if (page.url().includes('/welcome')) {
+    await page.getByLabel('닉네임').fill(`demo_${info.project.name}`);
+    await page.getByRole('button', { name: '저장' }).click();
+  }
+  await page.goto(`${plain}/skills`);
+  await ready(page, info.project.name);
+  await importIfNeeded(page, info.project.name);
+  await expect(page.getByTestId('sample-badge')).toBeVisible();
+
+  await page.getByLabel('이력서 언어').selectOption('en');
+  await page.getByTestId('generate-button').click();
+  await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
+  await untilWritten(page, info.project.name);
+  await expect(page.getByTestId('deterministic-label')).toBeVisible();
+  const receipt = page.getByTestId('section-projects').getByTestId('receipt').first();
+  await expect(receipt).toHaveAttribute('href', /^https:\/\/github\.com\/sample-dev\//);
+  const doc = await downloadJson(page);
+  expect(doc.$schema).toContain('jsonresume');
+  expect(doc.meta['x-proofolio'].writer).toBe('deterministic');
+  expect(doc.projects.length).toBeGreaterThan(0);
+});
