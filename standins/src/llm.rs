@@ -43,6 +43,8 @@ struct Inner {
     script: VecDeque<Reply>,
     requests: Vec<Value>,
     chunk_delay: Duration,
+    /// When the last answer's first content token was sent.
+    first_token_at: Option<std::time::Instant>,
 }
 
 #[derive(Clone)]
@@ -62,6 +64,7 @@ impl LlmStandIn {
             script: VecDeque::new(),
             requests: vec![],
             chunk_delay: Duration::from_millis(5),
+            first_token_at: None,
         }));
         let app = Router::new()
             .route("/v1/chat/completions", post(completions))
@@ -81,6 +84,11 @@ impl LlmStandIn {
     /// Pause between streamed chunks (to watch sections appear).
     pub fn set_chunk_delay(&self, d: Duration) {
         self.inner.lock().unwrap().chunk_delay = d;
+    }
+
+    /// When the last streamed answer's first content token went out.
+    pub fn first_token_at(&self) -> Option<std::time::Instant> {
+        self.inner.lock().unwrap().first_token_at
     }
 
     /// Every request body received.
@@ -247,6 +255,7 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
         .into_response();
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::convert::Infallible>>(64);
+    let clock = inner.clone();
     tokio::spawn(async move {
         let _ = tx.send(Ok(chunk(&model, json!({ "role": "assistant", "content": "" }), None))).await;
         match (&reply, content) {
@@ -255,8 +264,11 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
             }
             (_, Some(text)) => {
                 let chars: Vec<char> = text.chars().collect();
-                for piece in chars.chunks(24) {
+                for (i, piece) in chars.chunks(24).enumerate() {
                     tokio::time::sleep(delay).await;
+                    if i == 0 {
+                        clock.lock().unwrap().first_token_at = Some(std::time::Instant::now());
+                    }
                     let s: String = piece.iter().collect();
                     if tx.send(Ok(chunk(&model, json!({ "content": s }), None))).await.is_err() {
                         return;

@@ -205,12 +205,19 @@ async fn a_good_answer_streams_section_by_section_and_is_stored_with_receipts(ap
         .unwrap();
     assert_eq!(res.headers()["content-type"], "text/event-stream");
     let mut text = String::new();
+    let mut first_section_seen = None;
     while !text.contains("event: done") {
         match tokio::time::timeout(Duration::from_secs(20), res.chunk()).await {
             Ok(Ok(Some(c))) => text.push_str(&String::from_utf8_lossy(&c)),
             other => panic!("stream ended early ({other:?}): {text}"),
         }
+        if first_section_seen.is_none() && text.contains("\"done\":[\"summary\"") {
+            first_section_seen = Some(Instant::now());
+        }
     }
+    let first_token = llm.first_token_at().expect("the stand-in streamed");
+    let latency = first_section_seen.expect("the summary arrived on its own") - first_token;
+    println!("first LLM token → first section at the client (SSE): {latency:?}");
     let done_lists: Vec<Vec<String>> = text
         .lines()
         .filter_map(|l| l.strip_prefix("data: "))
