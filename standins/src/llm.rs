@@ -37,6 +37,9 @@ pub enum Reply {
     Status(u16, Option<u64>),
     /// Exactly this text as the answer.
     Text(String),
+    /// 400 to a request asking for structured output (`response_format`),
+    /// as endpoints without JSON-schema support answer.
+    NoStructuredOutput,
 }
 
 struct Inner {
@@ -179,7 +182,7 @@ pub fn good_answer(body: &Value) -> Value {
 fn content_for(reply: &Reply, body: &Value) -> Option<String> {
     let good = || serde_json::to_string(&good_answer(body)).unwrap();
     Some(match reply {
-        Reply::Good => good(),
+        Reply::Good | Reply::NoStructuredOutput => good(),
         Reply::Fenced => format!("Here is the résumé:\n```json\n{}\n```\n", good()),
         Reply::Truncated => {
             let g = good();
@@ -221,6 +224,12 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
         (i.script.pop_front().unwrap_or(Reply::Good), i.chunk_delay)
     };
     let model = body["model"].as_str().unwrap_or("standin").to_string();
+    if matches!(reply, Reply::NoStructuredOutput) {
+        if body.get("response_format").is_some() {
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": { "message": "response_format is not supported", "type": "invalid_request_error" } })))
+                .into_response();
+        }
+    }
     match &reply {
         Reply::Status(code, retry_after) => {
             let mut r = (

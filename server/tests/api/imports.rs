@@ -508,6 +508,20 @@ async fn the_anonymous_preview_is_cached_rate_limited_and_conditional(app: TestA
     assert_eq!(missing.status(), 404);
     let bad = app.client.get(app.url("/api/v1/preview/..%2Fetc")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
+
+    // Ten previews a minute per visitor (the default), cached or not.
+    let mut limited = None;
+    for _ in 0..10 {
+        let res = app.client.get(app.url("/api/v1/preview/public-dev")).send().await.unwrap();
+        if res.status() == 429 {
+            limited = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), 200);
+    }
+    let limited = limited.expect("the visitor was rate limited");
+    assert!(limited.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() <= 60);
+    assert_eq!(limited.json::<Value>().await.unwrap()["error"]["code"], "rate_limited");
 }
 
 async fn the_demo_account_imports_its_labelled_sample(app: TestApp) {

@@ -35,6 +35,7 @@ llm_tests!(
     a_good_answer_streams_section_by_section_and_is_stored_with_receipts,
     korean_output_is_stored_and_rendered,
     json_in_a_code_fence_is_accepted,
+    an_endpoint_without_structured_output_gets_plain_json_instructions,
     truncated_json_is_retried_once_with_the_errors,
     lines_citing_what_the_user_does_not_have_are_removed,
     a_refusal_fails_cleanly_and_costs_no_quota,
@@ -57,7 +58,8 @@ pub async fn with_llm(
         tweak: Box::new(move |s| {
             s.llm.base_url = Some(url);
             s.llm.model = "standin-model".into();
-            s.llm.timeout_secs = 2;
+            // Generous: a loaded CI machine must not turn into a retry.
+            s.llm.timeout_secs = 10;
             s.llm.max_retries = 2;
             tweak(s);
         }),
@@ -274,6 +276,19 @@ async fn json_in_a_code_fence_is_accepted(app: TestApp, llm: LlmStandIn) {
     export_valid(&app, &jar, &id).await;
 }
 
+async fn an_endpoint_without_structured_output_gets_plain_json_instructions(app: TestApp, llm: LlmStandIn) {
+    llm.script([Reply::NoStructuredOutput, Reply::Good]);
+    let jar = ready_user(&app, developer()).await;
+    let id = start(&app, &jar, "en").await;
+    let r = settled(&app, &jar, &id).await;
+    assert_eq!(r["status"], "ready", "{r}");
+    let requests = llm.requests();
+    assert!(requests[0].get("response_format").is_some());
+    assert!(requests[1].get("response_format").is_none(), "asked again without the schema");
+    assert!(requests[1]["messages"][0]["content"].as_str().unwrap().contains("exactly these keys"));
+    export_valid(&app, &jar, &id).await;
+}
+
 async fn truncated_json_is_retried_once_with_the_errors(app: TestApp, llm: LlmStandIn) {
     llm.script([Reply::Truncated, Reply::Good]);
     let jar = ready_user(&app, developer()).await;
@@ -333,18 +348,23 @@ async fn rate_limits_and_server_errors_are_retried(app: TestApp, llm: LlmStandIn
     let r = settled(&app, &jar, &id).await;
     assert_eq!(r["status"], "ready", "{r}");
     assert_eq!(llm.requests().len(), 5);
+}
 
-    // A stall beyond the timeout, every time: reported in plain words.
-    llm.script([
-        Reply::Stall(Duration::from_secs(20)),
-        Reply::Stall(Duration::from_secs(20)),
-        Reply::Stall(Duration::from_secs(20)),
-    ]);
+/// A model that stalls (20 s of silence, every time) is given up on after
+/// the configured timeout and bounded retries, and the user is told so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_model_times_out_in_plain_words() {
+    let (app, llm) = with_llm(Backend::Sqlite, |s| s.llm.timeout_secs = 1).await.unwrap();
+    let jar = ready_user(&app, developer()).await;
+    let stall = || Reply::Stall(Duration::from_secs(20));
+    llm.script([stall(), stall(), stall()]);
     let started = Instant::now();
     let id = start(&app, &jar, "en").await;
     let r = settled(&app, &jar, &id).await;
     assert_eq!(r["status"], "failed");
     assert!(r["error"].as_str().unwrap().contains("did not answer in time"), "{r}");
+    assert!(r["document"].is_null());
+    assert_eq!(llm.requests().len(), 3, "the first try and two retries");
     assert!(started.elapsed() < Duration::from_secs(15), "gave up after bounded retries");
 }
 
