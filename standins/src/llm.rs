@@ -224,11 +224,10 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
         (i.script.pop_front().unwrap_or(Reply::Good), i.chunk_delay)
     };
     let model = body["model"].as_str().unwrap_or("standin").to_string();
-    if matches!(reply, Reply::NoStructuredOutput) {
-        if body.get("response_format").is_some() {
-            return (StatusCode::BAD_REQUEST, Json(json!({ "error": { "message": "response_format is not supported", "type": "invalid_request_error" } })))
-                .into_response();
-        }
+    if matches!(reply, Reply::NoStructuredOutput) && body.get("response_format").is_some() {
+        let error =
+            json!({ "error": { "message": "response_format is not supported", "type": "invalid_request_error" } });
+        return (StatusCode::BAD_REQUEST, Json(error)).into_response();
     }
     match &reply {
         Reply::Status(code, retry_after) => {
