@@ -25,6 +25,7 @@ pub struct ResumeText {
     pub model: &'static str,
     pub tokens: &'static str,
     pub cost: &'static str,
+    pub calls: &'static str,
     pub not_found: &'static str,
     pub summary: &'static str,
     pub skills: &'static str,
@@ -45,6 +46,7 @@ static KO: ResumeText = ResumeText {
     model: "모델",
     tokens: "토큰",
     cost: "예상 비용",
+    calls: "회 호출",
     not_found: "이력서를 찾을 수 없습니다.",
     summary: "소개",
     skills: "기술",
@@ -65,6 +67,7 @@ static EN: ResumeText = ResumeText {
     model: "Model",
     tokens: "Tokens",
     cost: "Estimated cost",
+    calls: " call(s)",
     not_found: "No such résumé.",
     summary: "Summary",
     skills: "Skills",
@@ -148,7 +151,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
             {usage.map(|(model, p, c, calls, cost)| view! {
                 <p class="meta no-print" data-testid="usage">
                     {move || t().model} " " {model.clone()} " · " {move || t().tokens} " " {p} " + " {c}
-                    " · " {calls} " call(s) · " {move || t().cost} " $" {format!("{cost:.4}")}
+                    " · " {calls} {move || t().calls} " · " {move || t().cost} " $" {format!("{cost:.4}")}
                 </p>
             })}
             {writing.then(|| view! {

@@ -58,7 +58,14 @@ fn highlights(refs: &BTreeMap<String, RefItem>, hs: &[DraftHighlight]) -> (Value
 }
 
 /// One section of the document (`summary` lives in `basics`).
-pub fn section(section: &str, draft: &Draft, refs: &BTreeMap<String, RefItem>, profile: &SkillProfile) -> Value {
+/// `language` is the résumé's (`ko` or `en`), for the few words written here.
+pub fn section(
+    section: &str,
+    draft: &Draft,
+    refs: &BTreeMap<String, RefItem>,
+    profile: &SkillProfile,
+    language: &str,
+) -> Value {
     match section {
         "summary" => Value::String(draft.summary.clone()),
         "skills" => Value::Array(
@@ -112,7 +119,8 @@ pub fn section(section: &str, draft: &Draft, refs: &BTreeMap<String, RefItem>, p
                     let (hl, hl_ev) = highlights(refs, &w.highlights);
                     let mut item = Map::new();
                     item.insert("name".into(), json!(repo.label));
-                    item.insert("position".into(), json!("Open-source contributor"));
+                    let position = if language == "ko" { "오픈소스 기여자" } else { "Open-source contributor" };
+                    item.insert("position".into(), json!(position));
                     item.insert("url".into(), json!(repo.url));
                     if !w.summary.is_empty() {
                         item.insert("summary".into(), json!(w.summary));
@@ -169,7 +177,7 @@ pub fn document(
     doc.insert("basics".into(), Value::Object(basics));
     for s in ["skills", "projects", "work"] {
         if done.contains(&s) {
-            doc.insert(s.into(), section(s, draft, refs, profile));
+            doc.insert(s.into(), section(s, draft, refs, profile, meta.language));
         }
     }
     doc.insert(

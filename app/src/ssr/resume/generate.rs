@@ -383,7 +383,7 @@ impl ResumeHandler {
         };
         let doc = match (section, current) {
             (Some(s), Some(mut doc)) => {
-                let value = document::section(s, &draft, &run.ctx.refs, &run.profile);
+                let value = document::section(s, &draft, &run.ctx.refs, &run.profile, &run.row.language);
                 if s == "summary" {
                     doc["basics"]["summary"] = value;
                 } else {
@@ -444,7 +444,7 @@ impl Run<'_> {
             Some(doc) if done.len() == 1 && self.row.status == "ready" => {
                 let mut doc = doc.clone();
                 let s = done[0];
-                let value = document::section(s, draft, &self.ctx.refs, &self.profile);
+                let value = document::section(s, draft, &self.ctx.refs, &self.profile, &self.row.language);
                 if s == "summary" {
                     doc["basics"]["summary"] = value;
                 } else {
