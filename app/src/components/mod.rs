@@ -161,3 +161,37 @@ pub fn encode_component(s: &str) -> String {
     }
     out
 }
+
+/// Follow a background job's server-sent events at `url` (hydrated pages
+/// only): each `progress` and the final `done` event hand the job to
+/// `on_update`; `done` then reloads the page, which renders the result.
+#[cfg(feature = "hydrate")]
+pub fn follow_job(url: String, on_update: impl Fn(crate::api_types::JobView) + Clone + 'static) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
+        }
+        let Ok(source) = web_sys::EventSource::new(&url) else { return };
+        let update = {
+            let on_update = on_update.clone();
+            move |e: web_sys::MessageEvent| {
+                if let Some(view) = e.data().as_string().and_then(|t| serde_json::from_str(&t).ok()) {
+                    on_update(view);
+                }
+            }
+        };
+        let on_progress = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(update.clone());
+        let closing = source.clone();
+        let on_done = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            update(e);
+            closing.close();
+            let _ = window().location().reload();
+        });
+        let _ = source.add_event_listener_with_callback("progress", on_progress.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("done", on_done.as_ref().unchecked_ref());
+        // The page lives as long as the listeners; the reload ends both.
+        on_progress.forget();
+        on_done.forget();
+    });
+}

@@ -4,8 +4,6 @@
 //! section. Printable: the page's chrome disappears on paper.
 
 use super::account::SignInFirst;
-#[cfg(feature = "hydrate")]
-use crate::api_types::JobView;
 use crate::{
     i18n::{use_i18n, Lang},
     resume::{resume_of, types::ResumeView, ResumePageData},
@@ -114,7 +112,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let job = RwSignal::new(data.job.clone());
     #[cfg(feature = "hydrate")]
     if data.job.is_some() {
-        follow(r.id.clone(), job);
+        crate::components::follow_job(format!("/api/v1/resumes/{}/events", r.id), move |v| job.set(Some(v)));
     }
     let writing = r.job_id.is_some();
     let stored = r.document.clone();
@@ -289,34 +287,4 @@ fn Item(item: Value) -> impl IntoView {
             </ul>
         </div>
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn follow(id: String, job: RwSignal<Option<JobView>>) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    Effect::new(move |started: Option<bool>| {
-        if started.is_some() {
-            return true;
-        }
-        let Ok(source) = web_sys::EventSource::new(&format!("/api/v1/resumes/{id}/events")) else { return true };
-        let update = move |e: web_sys::MessageEvent| {
-            if let Some(text) = e.data().as_string() {
-                if let Ok(view) = serde_json::from_str::<JobView>(&text) {
-                    job.set(Some(view));
-                }
-            }
-        };
-        let on_progress = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(update);
-        let closing = source.clone();
-        let on_done = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            update(e);
-            closing.close();
-            let _ = window().location().reload();
-        });
-        let _ = source.add_event_listener_with_callback("progress", on_progress.as_ref().unchecked_ref());
-        let _ = source.add_event_listener_with_callback("done", on_done.as_ref().unchecked_ref());
-        on_progress.forget();
-        on_done.forget();
-        true
-    });
 }

@@ -295,7 +295,10 @@ fn ImportPanel(job: JobView) -> impl IntoView {
     let i18n = use_i18n();
     let job = RwSignal::new(job);
     #[cfg(feature = "hydrate")]
-    follow(job);
+    crate::components::follow_job(
+        format!("/api/v1/imports/{}/events", job.with_untracked(|j| j.id.clone())),
+        move |v| job.set(v),
+    );
     let progress = move || {
         job.with(|j| {
             j.progress.clone().and_then(|p| serde_json::from_value::<ImportProgress>(p).ok()).unwrap_or_default()
@@ -334,36 +337,4 @@ fn ImportPanel(job: JobView) -> impl IntoView {
             <a href="/skills" class="link-button">{move || st().check_again}</a>
         </section>
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn follow(job: RwSignal<JobView>) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    Effect::new(move |started: Option<bool>| {
-        if started.is_some() {
-            return true;
-        }
-        let id = job.with_untracked(|j| j.id.clone());
-        let Ok(source) = web_sys::EventSource::new(&format!("/api/v1/imports/{id}/events")) else { return true };
-        let update = move |e: web_sys::MessageEvent| {
-            if let Some(text) = e.data().as_string() {
-                if let Ok(view) = serde_json::from_str::<JobView>(&text) {
-                    job.set(view);
-                }
-            }
-        };
-        let on_progress = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(update);
-        let closing = source.clone();
-        let on_done = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            update(e);
-            closing.close();
-            let _ = window().location().reload();
-        });
-        let _ = source.add_event_listener_with_callback("progress", on_progress.as_ref().unchecked_ref());
-        let _ = source.add_event_listener_with_callback("done", on_done.as_ref().unchecked_ref());
-        // The page lives as long as the listeners; reload ends both.
-        on_progress.forget();
-        on_done.forget();
-        true
-    });
 }
