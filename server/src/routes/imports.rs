@@ -133,7 +133,13 @@ pub async fn import_events(
     if profiles::import_job(&state.jobs, &user.user_id, &id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let stream = state.jobs.watch(&id).await?.map(|view| {
+    job_events(&state, &id).await
+}
+
+/// A job as server-sent events: `progress` for its state now and every
+/// change, then `done`. Shared by imports and résumés.
+pub async fn job_events(state: &AppState, job_id: &str) -> AppResult<Response> {
+    let stream = state.jobs.watch(job_id).await?.map(|view| {
         let finished = matches!(view.status.as_str(), "succeeded" | "failed");
         let event = Event::default().event(if finished { "done" } else { "progress" });
         Ok::<_, std::convert::Infallible>(event.json_data(&view).unwrap_or_else(|_| Event::default().comment("?")))

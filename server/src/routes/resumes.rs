@@ -16,14 +16,10 @@ use app::{
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
-    response::{
-        sse::{Event, KeepAlive, Sse},
-        IntoResponse, Redirect, Response,
-    },
+    response::{IntoResponse, Redirect, Response},
     routing::post,
     Form, Json, Router,
 };
-use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -135,12 +131,7 @@ pub async fn get_one(
 pub async fn events(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
     let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
     let job_id = row.job_id.ok_or(AppError::NotFound)?;
-    let stream = state.jobs.watch(&job_id).await?.map(|view| {
-        let finished = matches!(view.status.as_str(), "succeeded" | "failed");
-        let event = Event::default().event(if finished { "done" } else { "progress" });
-        Ok::<_, std::convert::Infallible>(event.json_data(&view).unwrap_or_else(|_| Event::default().comment("?")))
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    super::imports::job_events(&state, &job_id).await
 }
 
 /// The résumé as a JSON Resume file (valid against the official schema;
