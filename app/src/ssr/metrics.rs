@@ -1,12 +1,15 @@
 //! Prometheus metrics, one registry per application instance (no global
 //! recorder, so several test apps in one process do not mix their numbers).
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 pub struct Metrics {
     registry: Registry,
     pub http_requests: IntCounterVec,
     pub http_duration: HistogramVec,
+    /// 1 while the shared-state store answers, 0 while it is down (the
+    /// instance stays ready and serves degraded; see `/readyz`).
+    pub store_up: IntGauge,
 }
 
 impl Metrics {
@@ -23,9 +26,13 @@ impl Metrics {
             &["method", "route", "status"],
         )
         .expect("valid metric");
+        let store_up = IntGauge::new("store_up", "1 while the shared-state store (Redis) answers, 0 while degraded")
+            .expect("valid metric");
+        store_up.set(1);
         registry.register(Box::new(http_requests.clone())).expect("registered once");
         registry.register(Box::new(http_duration.clone())).expect("registered once");
-        Self { registry, http_requests, http_duration }
+        registry.register(Box::new(store_up.clone())).expect("registered once");
+        Self { registry, http_requests, http_duration, store_up }
     }
 
     pub fn registry(&self) -> &Registry {

@@ -21,11 +21,17 @@ pub async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The database and the store both answer; 503 names the part that does not.
+/// Ready when the database answers: it is the one part an instance cannot
+/// serve without. The store (Redis) is checked and reported too, but a store
+/// outage only degrades counts and live updates; failing readiness for it
+/// would take every instance out of the load balancer at the same moment — a
+/// full outage caused by a dependency the pages do not need. A degraded store
+/// shows as `"status": "degraded"`, in `proofolio_store_up` and in the log
+/// (once per change).
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
-        (status = 200, description = "Ready to serve", body = Readiness),
-        (status = 503, description = "A dependency is down; `checks` names it", body = Readiness),
+        (status = 200, description = "Ready to serve (`degraded` when the store is down)", body = Readiness),
+        (status = 503, description = "The database is down; `checks` names it", body = Readiness),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let (db, store) = tokio::join!(
@@ -38,23 +44,41 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             Ok(Err(e)) => Some(e),
             Err(_) => Some("timed out".to_string()),
         };
-        if let Some(e) = &error {
-            tracing::warn!(part = kind, error = %e, "readiness check failed");
-        }
-        CheckResult {
-            ok: error.is_none(),
-            kind: kind.to_string(),
-            // The reason stays in the log; the probe only needs which part.
-            error: error.map(|_| "unreachable".to_string()),
-        }
+        (
+            CheckResult {
+                ok: error.is_none(),
+                kind: kind.to_string(),
+                // The reason stays in the log; the probe only needs which part.
+                error: error.as_ref().map(|_| "unreachable".to_string()),
+            },
+            error,
+        )
     };
+    let (db_check, db_error) = check(backend_name(&state.db), db.map(|r| r.map_err(|e| e.to_string())));
+    let (store_check, store_error) = check(state.store.kind(), store.map(|r| r.map_err(|e| e.to_string())));
+    if let Some(e) = &db_error {
+        tracing::warn!(part = "database", error = %e, "readiness check failed");
+    }
+    let store_up = i64::from(store_check.ok);
+    if state.metrics.store_up.get() != store_up {
+        state.metrics.store_up.set(store_up);
+        match &store_error {
+            Some(e) => {
+                tracing::warn!(part = "store", error = %e, "store down: serving degraded (counts, live updates)")
+            }
+            None => tracing::info!(part = "store", "store answers again"),
+        }
+    }
+    let status = match (db_check.ok, store_check.ok) {
+        (false, _) => "unavailable",
+        (true, false) => "degraded",
+        (true, true) => "ready",
+    };
+    let code = if db_check.ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let mut checks = BTreeMap::new();
-    checks.insert("database".to_string(), check(backend_name(&state.db), db.map(|r| r.map_err(|e| e.to_string()))));
-    checks.insert("store".to_string(), check(state.store.kind(), store.map(|r| r.map_err(|e| e.to_string()))));
-    let ready = checks.values().all(|c| c.ok);
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = Readiness { status: if ready { "ready" } else { "unavailable" }.to_string(), checks };
-    (status, Json(body))
+    checks.insert("database".to_string(), db_check);
+    checks.insert("store".to_string(), store_check);
+    (code, Json(Readiness { status: status.to_string(), checks }))
 }
 
 /// Prometheus text exposition.

@@ -34,6 +34,8 @@ async fn readyz_names_each_part_and_its_backend(app: TestApp) {
     assert_eq!(body["checks"]["database"]["kind"], db);
     assert_eq!(body["checks"]["store"]["kind"], store);
     assert_eq!(body["checks"]["store"]["ok"], true);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("proofolio_store_up 1"), "{metrics}");
 }
 
 async fn metrics_count_requests_by_route_and_status(app: TestApp) {
@@ -118,23 +120,26 @@ async fn the_language_switch_remembers_and_never_redirects_off_site(app: TestApp
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 
-/// Redis going away must not take pages down: readiness says which part is
-/// missing, pages keep serving.
+/// Redis going away must not take pages down, nor the instance out of the
+/// load balancer: readiness stays 200, says the store is degraded, and the
+/// metric shows it; pages keep serving.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_redis_unreachable_pages_serve_and_readiness_names_the_store() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let options = Options { redis_url: Some("redis://127.0.0.1:1".into()), ..Default::default() };
         let Some(app) = spawn_app_with(backend, options).await else { continue };
         let res = app.get("/readyz").await;
-        assert_eq!(res.status(), 503, "{backend:?}");
+        assert_eq!(res.status(), 200, "a store outage must not fail readiness ({backend:?})");
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["status"], "unavailable");
+        assert_eq!(body["status"], "degraded");
         assert_eq!(body["checks"]["store"]["ok"], false);
         assert_eq!(body["checks"]["store"]["kind"], "redis");
         assert_eq!(body["checks"]["database"]["ok"], true);
         assert!(!body.to_string().contains("127.0.0.1:1"), "no internals in the answer");
         assert_eq!(app.get("/").await.status(), 200, "pages keep serving");
         assert_eq!(app.get("/healthz").await.status(), 200);
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        assert!(metrics.contains("proofolio_store_up 0"), "{metrics}");
     }
 }
 
