@@ -12,7 +12,7 @@ use app::{
         metrics::Metrics,
         resume::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND},
         state::AppState,
-        store::{MemoryStore, RedisStore, SharedStore},
+        store::{Limiter, MemoryStore, RedisStore, SharedStore},
     },
     App,
 };
@@ -141,6 +141,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         leptos_options,
         settings: Arc::new(settings),
         db,
+        limits: Arc::new(Limiter::new(store.clone())),
         store,
         jobs,
         github: Arc::new(github),

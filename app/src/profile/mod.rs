@@ -38,7 +38,8 @@ pub async fn preview_of(login: String) -> Result<PreviewAnswer, ServerFnError> {
     use crate::account::ssr_only;
     use crate::ssr::{auth::extract::client_info, error::AppError, github::preview};
     let state = ssr_only::state()?;
-    let ip = use_context::<http::request::Parts>().and_then(|p| client_info(&p, state.settings.server.trust_proxy).ip);
+    let ip = use_context::<http::request::Parts>()
+        .and_then(|p| client_info(&p, state.settings.server.trusted_proxy_hops()).ip);
     Ok(match preview::load(&state, ip.as_deref(), &login).await {
         Ok(p) => PreviewAnswer::Found(Box::new(p)),
         Err(AppError::NotFound) => PreviewAnswer::NotFound,

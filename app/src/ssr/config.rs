@@ -165,13 +165,29 @@ pub struct ServerSettings {
     /// Upper bound for one request (SSE streams excluded).
     pub request_timeout_secs: u64,
     /// Take the client address from `X-Forwarded-For` (behind a load
-    /// balancer that sets it); otherwise from the connection.
+    /// balancer that appends to it); otherwise from the connection.
     pub trust_proxy: bool,
+    /// How many proxies in front of the app append to `X-Forwarded-For`
+    /// (1: one load balancer; 2: a CDN and a load balancer). The client is
+    /// the entry this many places from the right.
+    pub proxy_hops: u32,
+}
+
+impl ServerSettings {
+    /// Proxies whose `X-Forwarded-For` entries are believed (0 when
+    /// `trust_proxy` is off).
+    pub fn trusted_proxy_hops(&self) -> u32 {
+        if self.trust_proxy {
+            self.proxy_hops.max(1)
+        } else {
+            0
+        }
+    }
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30, trust_proxy: false }
+        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30, trust_proxy: false, proxy_hops: 1 }
     }
 }
 

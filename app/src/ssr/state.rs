@@ -8,7 +8,7 @@ use super::{
     jobs::JobQueue,
     metrics::Metrics,
     resume::generate::Writer,
-    store::SharedStore,
+    store::{Limiter, SharedStore},
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -21,6 +21,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub store: SharedStore,
+    /// Rate limits in the store, falling back to this instance's own
+    /// counters while the store is down (never open).
+    pub limits: Arc<Limiter>,
     pub jobs: JobQueue,
     pub http: reqwest::Client,
     /// GitHub's API for the anonymous preview (imports make their own, to

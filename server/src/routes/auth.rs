@@ -14,6 +14,7 @@ use app::{
         },
         error::{AppError, AppResult},
         state::AppState,
+        store::address_bucket,
     },
     web::safe_return_path,
 };
@@ -90,18 +91,15 @@ pub fn without_session_cookies(jar: CookieJar) -> CookieJar {
         .remove(Cookie::build(SIGNED_IN_COOKIE).path("/"))
 }
 
-/// Per-IP limit on sign-in, callback and refresh. With the store down the
-/// request goes through (and the log says so) rather than locking everyone out.
+/// Per-address limit on sign-in, callback and refresh (IPv6 by /64). With
+/// the store down it falls back to this instance's counters, never open.
 async fn rate_limit(state: &AppState, bucket: &str, client: &ClientInfo) -> AppResult<()> {
-    let ip = client.ip.as_deref().unwrap_or("unknown");
-    let key = format!("rl:auth:{bucket}:{ip}");
-    match state.store.rate_limit(&key, state.settings.auth.rate_limit_per_minute, Duration::from_secs(60)).await {
-        Ok(d) if d.allowed => Ok(()),
-        Ok(d) => Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) }),
-        Err(e) => {
-            tracing::warn!(error = %e, "rate limiter unavailable; allowing the request");
-            Ok(())
-        }
+    let key = format!("rl:auth:{bucket}:{}", address_bucket(client.ip.as_deref()));
+    let d = state.limits.check(&key, state.settings.auth.rate_limit_per_minute, Duration::from_secs(60)).await;
+    if d.allowed {
+        Ok(())
+    } else {
+        Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) })
     }
 }
 

@@ -480,6 +480,70 @@ async fn sign_in_attempts_are_rate_limited_per_address() {
     }
 }
 
+/// Behind one appending proxy, a client that writes its own
+/// `X-Forwarded-For` entries (a new forged address each time) is still
+/// counted under the address the proxy saw, and the forged address never
+/// reaches the session list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_forwarded_addresses_neither_escape_limits_nor_reach_sessions() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let options = Options {
+            tweak: Box::new(|s| {
+                s.auth.rate_limit_per_minute = 3;
+                s.server.trust_proxy = true;
+            }),
+            ..Default::default()
+        };
+        let Some(app) = spawn_app_with(backend, options).await else { continue };
+        let forwarded = |i: u32| format!("10.{}.{}.{}, 203.0.113.7", i % 250, i / 250, 1 + i % 200);
+        for i in 0..3 {
+            let res = app.client.get(app.url("/auth/github/login")).header("x-forwarded-for", forwarded(i)).send();
+            assert_eq!(res.await.unwrap().status(), 303);
+        }
+        for i in 3..20 {
+            let res = app.client.get(app.url("/auth/github/login")).header("x-forwarded-for", forwarded(i)).send();
+            assert_eq!(res.await.unwrap().status(), 429, "forged address {i} must not open a new bucket ({backend:?})");
+        }
+        // A different client behind the same proxy has its own bucket.
+        let res = app.client.get(app.url("/auth/github/login")).header("x-forwarded-for", "198.51.100.4").send();
+        assert_eq!(res.await.unwrap().status(), 303);
+
+        let res = app
+            .client
+            .post(app.url("/auth/demo"))
+            .header("x-forwarded-for", "6.6.6.6, 203.0.113.9")
+            .form(&[("return_to", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let sessions = session::Entity::find().all(&app.state.db).await.unwrap();
+        assert!(!sessions.is_empty());
+        for s in sessions {
+            assert_eq!(s.ip.as_deref(), Some("203.0.113.9"), "the address the proxy saw, not the forged one");
+        }
+    }
+}
+
+/// With the store unreachable the limits fall back to the instance's own
+/// counters: they still limit (never fail open).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_store_down_sign_in_limits_still_hold() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let options = Options {
+            redis_url: Some("redis://127.0.0.1:1".into()),
+            tweak: Box::new(|s| s.auth.rate_limit_per_minute = 3),
+        };
+        let Some(app) = spawn_app_with(backend, options).await else { continue };
+        for _ in 0..3 {
+            assert_eq!(app.get("/auth/github/login").await.status(), 303);
+        }
+        let res = app.get("/auth/github/login").await;
+        assert_eq!(res.status(), 429, "{backend:?}");
+        assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "rate_limited");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_sign_in_exists_locally_and_not_in_production() {
     let local = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();

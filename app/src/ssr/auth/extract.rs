@@ -95,16 +95,69 @@ where
 }
 
 /// The caller's address and user agent, for rate limits and the session list.
-pub fn client_info(parts: &Parts, trust_proxy: bool) -> sessions::ClientInfo {
-    let forwarded = trust_proxy
-        .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-        .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|ip| ip.trim().to_string())
-        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
-    let ip = forwarded.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()));
+///
+/// Behind `trusted_hops` proxies (0: none, the connection's peer is the
+/// client), each proxy appends the address it saw to `X-Forwarded-For`. Only
+/// the entries our own proxies wrote can be believed, and they are the
+/// rightmost ones: the client address is the entry `trusted_hops` from the
+/// right. Everything to its left came from the client and is ignored — taking
+/// the leftmost entry would let any client choose its own address (and with
+/// it, its rate-limit bucket and what the security log records).
+pub fn client_info(parts: &Parts, trusted_hops: u32) -> sessions::ClientInfo {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = (trusted_hops > 0).then(|| forwarded_client(&parts.headers, trusted_hops)).flatten();
+    let ip = forwarded.or(peer).map(|ip| ip.to_string());
     let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     sessions::ClientInfo { ip, user_agent }
+}
+
+/// The address `trusted_hops` entries from the right of every
+/// `X-Forwarded-For` header (in order). With fewer entries than hops every
+/// entry was written by a trusted proxy, so the leftmost is the client.
+fn forwarded_client(headers: &http::HeaderMap, trusted_hops: u32) -> Option<std::net::IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let index = entries.len().checked_sub(trusted_hops as usize).unwrap_or(0);
+    entries.get(index)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(xff: &[&str], hops: u32) -> Option<String> {
+        let mut req = http::Request::builder().uri("/");
+        for v in xff {
+            req = req.header("x-forwarded-for", *v);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        parts.extensions.insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
+        client_info(&parts, hops).ip
+    }
+
+    #[test]
+    fn the_address_our_proxy_saw_wins_over_what_the_client_wrote() {
+        // One load balancer that appends: the client forged "1.2.3.4".
+        assert_eq!(client(&["1.2.3.4, 203.0.113.7"], 1).as_deref(), Some("203.0.113.7"));
+        // Two hops (CDN, then load balancer).
+        assert_eq!(client(&["1.2.3.4, 203.0.113.7, 198.51.100.2"], 2).as_deref(), Some("203.0.113.7"));
+        // Several headers count as one list, in order.
+        assert_eq!(client(&["1.2.3.4", "203.0.113.7"], 1).as_deref(), Some("203.0.113.7"));
+        // Fewer entries than hops: all were written by our proxies.
+        assert_eq!(client(&["203.0.113.7"], 2).as_deref(), Some("203.0.113.7"));
+        // No proxy trusted: the header is ignored, the peer is the client.
+        assert_eq!(client(&["1.2.3.4"], 0).as_deref(), Some("10.0.0.9"));
+        // Garbage where the proxy's entry should be: the peer.
+        assert_eq!(client(&["1.2.3.4, <script>"], 1).as_deref(), Some("10.0.0.9"));
+        assert_eq!(client(&[], 1).as_deref(), Some("10.0.0.9"));
+        assert_eq!(client(&["2001:db8::1"], 1).as_deref(), Some("2001:db8::1"));
+    }
 }
 
 pub struct Client(pub sessions::ClientInfo);
@@ -118,6 +171,6 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        Ok(Client(client_info(parts, state.settings.server.trust_proxy)))
+        Ok(Client(client_info(parts, state.settings.server.trusted_proxy_hops())))
     }
 }

@@ -159,11 +159,10 @@ pub async fn load(state: &AppState, ip: Option<&str>, login: &str) -> AppResult<
     if !valid_login(login) {
         return Err(AppError::validation("login", "not a GitHub username"));
     }
-    let key = format!("rl:preview:{}", ip.unwrap_or("unknown"));
-    match state.store.rate_limit(&key, state.settings.github.preview_per_minute, Duration::from_secs(60)).await {
-        Ok(d) if !d.allowed => return Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) }),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "preview rate limiter unavailable; allowing the request"),
+    let key = format!("rl:preview:{}", crate::ssr::store::address_bucket(ip));
+    let d = state.limits.check(&key, state.settings.github.preview_per_minute, Duration::from_secs(60)).await;
+    if !d.allowed {
+        return Err(AppError::RateLimited { retry_after_secs: d.reset_after.as_secs().max(1) });
     }
     let token = state.settings.github.token.as_ref().map(|t| t.expose_secret().to_string());
     preview(&state.github, &state.store, token.as_deref(), &state.dict, login).await.map_err(|e| match e {

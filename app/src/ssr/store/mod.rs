@@ -9,9 +9,11 @@
 //! operation can fail with [`StoreError::Unavailable`]; callers decide how to
 //! degrade (a view count is skipped, a page still renders).
 
+mod limiter;
 mod memory;
 mod redis;
 
+pub use self::limiter::{address_bucket, Limiter};
 pub use self::memory::MemoryStore;
 pub use self::redis::RedisStore;
 
