@@ -54,8 +54,15 @@ pub enum LlmError {
 }
 
 impl LlmError {
-    fn retryable(&self) -> bool {
+    /// The endpoint or the way to it failed (timeout, 429, 5xx, no
+    /// connection): worth retrying, and not something the user's input can
+    /// cause. Refusals and rejected requests are not.
+    pub fn is_transport(&self) -> bool {
         matches!(self, LlmError::Timeout | LlmError::RateLimited { .. } | LlmError::Server(_) | LlmError::Unreachable)
+    }
+
+    fn retryable(&self) -> bool {
+        self.is_transport()
     }
 }
 

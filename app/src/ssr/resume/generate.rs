@@ -32,6 +32,10 @@ pub const GENERATE_KIND: &str = "resume_generate";
 pub const SECTION_KIND: &str = "resume_section";
 const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
 const QUOTA_WINDOW: Duration = Duration::from_secs(24 * 3600);
+/// Quota units one user can get back per day for generations the LLM's
+/// transport failed (timeouts, 429, 5xx). Bounded so that a user who can
+/// make the endpoint fail cannot turn it into unlimited paid calls.
+pub const MAX_REFUNDS_PER_DAY: u32 = 3;
 
 fn lock_name(user_id: &str) -> String {
     format!("resume-writer:{user_id}")
@@ -39,6 +43,10 @@ fn lock_name(user_id: &str) -> String {
 
 fn quota_key(user_id: &str) -> String {
     format!("quota:resume:{user_id}")
+}
+
+fn refunds_key(user_id: &str) -> String {
+    format!("quota-refunds:resume:{user_id}")
 }
 
 /// Why a generation could not start.
@@ -127,10 +135,21 @@ impl Writer {
         }
     }
 
-    /// Give back a unit of quota (the LLM failed, not the user).
+    /// Give back the unit taken by `admit` when the generation never
+    /// started (another one was running).
     async fn refund(&self, user_id: &str) {
         if let Err(e) = self.store.incr_by(&quota_key(user_id), -1).await {
             tracing::warn!(error = %e, "quota not refunded");
+        }
+    }
+
+    /// Give back a unit after the LLM's transport failed, at most
+    /// [`MAX_REFUNDS_PER_DAY`] times a day per user.
+    async fn refund_transport_failure(&self, user_id: &str) {
+        match self.store.rate_limit(&refunds_key(user_id), MAX_REFUNDS_PER_DAY, QUOTA_WINDOW).await {
+            Ok(d) if d.allowed => self.refund(user_id).await,
+            Ok(_) => tracing::info!("daily refund cap reached; the failed generation counts against the quota"),
+            Err(e) => tracing::warn!(error = %e, "refund cap unavailable; quota not refunded"),
         }
     }
 
@@ -294,9 +313,9 @@ impl JobHandler for ResumeHandler {
         }
         match outcome {
             Ok(v) => Ok(v),
-            Err((message, llm_fault)) => {
-                if llm_fault {
-                    w.refund(&user_id).await;
+            Err((message, transport_failure)) => {
+                if transport_failure {
+                    w.refund_transport_failure(&user_id).await;
                 }
                 let status = if section.is_some() { "ready" } else { "failed" };
                 let _ = resume::Entity::update_many()
@@ -335,7 +354,9 @@ fn llm_message(e: &LlmError) -> String {
 }
 
 impl ResumeHandler {
-    /// Err((message for the user, whether the LLM is to blame)).
+    /// Err((message for the user, whether the LLM's transport failed: only
+    /// then is the quota unit given back — an answer that the checks
+    /// reject, or a refusal, may have been provoked by the user's input)).
     async fn write(
         &self,
         job: &JobContext,
@@ -517,7 +538,7 @@ impl Run<'_> {
                 }
             };
             let (answer, ()) = tokio::join!(call, shown);
-            let answer = answer.map_err(|e| (llm_message(&e), true))?;
+            let answer = answer.map_err(|e| (llm_message(&e), e.is_transport()))?;
             self.calls += 1;
             let prompt_estimate = prompt::prompt_tokens(&messages) as u32;
             let usage = answer.usage.unwrap_or(Usage {
@@ -565,7 +586,7 @@ impl Run<'_> {
             format!(
                 "The language model's answers could not be used ({last_error}). Nothing was saved; please try again."
             ),
-            true,
+            false,
         ))
     }
 }
