@@ -48,6 +48,12 @@ struct Inner {
     chunk_delay: Duration,
     /// When the last answer's first content token was sent.
     first_token_at: Option<std::time::Instant>,
+    /// Write each event in fragments of at most this many bytes, with a
+    /// pause after each and CRLF line endings, as a stream crossing real
+    /// networks and proxies arrives.
+    fragments: Option<(usize, Duration)>,
+    /// Body writes of streamed answers so far.
+    writes: usize,
 }
 
 #[derive(Clone)]
@@ -68,6 +74,8 @@ impl LlmStandIn {
             requests: vec![],
             chunk_delay: Duration::from_millis(5),
             first_token_at: None,
+            fragments: None,
+            writes: 0,
         }));
         let app = Router::new()
             .route("/v1/chat/completions", post(completions))
@@ -75,6 +83,10 @@ impl LlmStandIn {
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind the stand-in LLM");
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        // No Nagle: each fragment leaves as its own packet.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { base_url, inner }
     }
@@ -87,6 +99,18 @@ impl LlmStandIn {
     /// Pause between streamed chunks (to watch sections appear).
     pub fn set_chunk_delay(&self, d: Duration) {
         self.inner.lock().unwrap().chunk_delay = d;
+    }
+
+    /// From now on, split every streamed event into fragments of 1 to
+    /// `max_bytes` bytes (cutting through UTF-8 characters, lines and CRLF
+    /// pairs alike), pausing `pause` after each, with CRLF line endings.
+    pub fn fragment_writes(&self, max_bytes: usize, pause: Duration) {
+        self.inner.lock().unwrap().fragments = Some((max_bytes.max(1), pause));
+    }
+
+    /// How many separate body writes streamed answers have taken.
+    pub fn writes(&self) -> usize {
+        self.inner.lock().unwrap().writes
     }
 
     /// When the last streamed answer's first content token went out.
@@ -217,11 +241,42 @@ fn chunk(model: &str, delta: Value, finish: Option<&str>) -> String {
     format!("data: {v}\n\n")
 }
 
+/// Writes events to the response body, whole or in fragments.
+struct Writer {
+    tx: tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::convert::Infallible>>,
+    fragments: Option<(usize, Duration)>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Writer {
+    /// False once the client has gone.
+    async fn send(&self, event: String) -> bool {
+        let Some((max, pause)) = self.fragments else {
+            self.inner.lock().unwrap().writes += 1;
+            return self.tx.send(Ok(event.into())).await.is_ok();
+        };
+        let bytes = event.replace('\n', "\r\n").into_bytes();
+        let mut rest = &bytes[..];
+        let mut size = 1;
+        while !rest.is_empty() {
+            let (piece, tail) = rest.split_at(size.min(rest.len()));
+            rest = tail;
+            self.inner.lock().unwrap().writes += 1;
+            if self.tx.send(Ok(axum::body::Bytes::copy_from_slice(piece))).await.is_err() {
+                return false;
+            }
+            tokio::time::sleep(pause).await;
+            size = size % max + 1;
+        }
+        true
+    }
+}
+
 async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Value>) -> Response {
-    let (reply, delay) = {
+    let (reply, delay, fragments) = {
         let mut i = inner.lock().unwrap();
         i.requests.push(body.clone());
-        (i.script.pop_front().unwrap_or(Reply::Good), i.chunk_delay)
+        (i.script.pop_front().unwrap_or(Reply::Good), i.chunk_delay, i.fragments)
     };
     let model = body["model"].as_str().unwrap_or("standin").to_string();
     if matches!(reply, Reply::NoStructuredOutput) && body.get("response_format").is_some() {
@@ -262,13 +317,14 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
         }))
         .into_response();
     }
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::convert::Infallible>>(64);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::convert::Infallible>>(64);
     let clock = inner.clone();
+    let out = Writer { tx, fragments, inner: inner.clone() };
     tokio::spawn(async move {
-        let _ = tx.send(Ok(chunk(&model, json!({ "role": "assistant", "content": "" }), None))).await;
+        out.send(chunk(&model, json!({ "role": "assistant", "content": "" }), None)).await;
         match (&reply, content) {
             (Reply::Refusal, _) => {
-                let _ = tx.send(Ok(chunk(&model, json!({ "refusal": "I can't help with that." }), None))).await;
+                out.send(chunk(&model, json!({ "refusal": "I can't help with that." }), None)).await;
             }
             (_, Some(text)) => {
                 let chars: Vec<char> = text.chars().collect();
@@ -278,19 +334,19 @@ async fn completions(State(inner): State<Arc<Mutex<Inner>>>, Json(body): Json<Va
                         clock.lock().unwrap().first_token_at = Some(std::time::Instant::now());
                     }
                     let s: String = piece.iter().collect();
-                    if tx.send(Ok(chunk(&model, json!({ "content": s }), None))).await.is_err() {
+                    if !out.send(chunk(&model, json!({ "content": s }), None)).await {
                         return;
                     }
                 }
                 let completion = (text.len() / 4) as u32;
-                let _ = tx.send(Ok(chunk(&model, json!({}), Some("stop")))).await;
+                out.send(chunk(&model, json!({}), Some("stop"))).await;
                 let usage = json!({ "id": "chatcmpl-standin", "object": "chat.completion.chunk", "choices": [],
                     "usage": { "prompt_tokens": prompt_tokens, "completion_tokens": completion, "total_tokens": prompt_tokens + completion } });
-                let _ = tx.send(Ok(format!("data: {usage}\n\n"))).await;
+                out.send(format!("data: {usage}\n\n")).await;
             }
             (_, None) => {}
         }
-        let _ = tx.send(Ok("data: [DONE]\n\n".into())).await;
+        out.send("data: [DONE]\n\n".into()).await;
     });
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
     ([("content-type", "text/event-stream")], axum::body::Body::from_stream(stream)).into_response()

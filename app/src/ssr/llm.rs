@@ -1,6 +1,7 @@
 //! One client for any OpenAI-compatible Chat Completions endpoint (OpenAI,
 //! Ollama, vLLM, llama.cpp's server, LM Studio, Groq …). Answers stream as
-//! server-sent events (`data: {...}` chunks, `data: [DONE]`); structured
+//! server-sent events (`data: {...}` chunks, `data: [DONE]`), decoded by
+//! [`crate::ssr::sse`] whatever the network does to the bytes; structured
 //! output is asked for with a JSON schema (`response_format`) and, where
 //! the endpoint refuses that, with plain instructions (callers validate
 //! either way). Timeouts, 429 (honouring `Retry-After`) and 5xx are retried
@@ -183,21 +184,22 @@ impl LlmClient {
             });
         }
         let mut stream = resp.bytes_stream();
-        let mut buf = String::new();
+        let mut decoder = crate::ssr::sse::SseDecoder::new();
         let mut text = String::new();
         let mut usage = None;
-        loop {
-            let chunk = match tokio::time::timeout(self.idle_timeout, stream.next()).await {
+        let mut ended = false;
+        while !ended {
+            let events = match tokio::time::timeout(self.idle_timeout, stream.next()).await {
                 Err(_) => return Err(LlmError::Timeout),
-                Ok(None) => break,
+                Ok(None) => {
+                    ended = true;
+                    decoder.finish().into_iter().collect()
+                }
                 Ok(Some(Err(_))) => return Err(LlmError::Unreachable),
-                Ok(Some(Ok(c))) => c,
+                Ok(Some(Ok(c))) => decoder.feed(&c),
             };
-            buf.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(nl) = buf.find('\n') {
-                let line = buf[..nl].trim_end_matches('\r').to_string();
-                buf.drain(..=nl);
-                let Some(data) = line.strip_prefix("data:").map(str::trim) else { continue };
+            for event in events {
+                let data = event.data.trim();
                 if data == "[DONE]" {
                     return Ok((text, usage));
                 }

@@ -10,5 +10,6 @@ pub mod jobs;
 pub mod llm;
 pub mod metrics;
 pub mod resume;
+pub mod sse;
 pub mod state;
 pub mod store;
