@@ -8,6 +8,7 @@
 pub mod account;
 pub mod api_types;
 pub mod components;
+pub mod csp;
 pub mod i18n;
 pub mod pages;
 pub mod profile;
@@ -32,6 +33,19 @@ use crate::{
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    // A fresh nonce per response: Leptos puts it on its hydration and
+    // streaming scripts, and the policy allows exactly those.
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(response)) =
+            (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+        {
+            if let Ok(value) = http::HeaderValue::from_str(&csp::for_page(&nonce)) {
+                response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

@@ -29,6 +29,8 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    #[error("the request body is larger than the {} KB this endpoint accepts", limit_bytes / 1024)]
+    TooLarge { limit_bytes: usize },
     /// An internet service (GitHub, the LLM) failed; the message is for users.
     #[error("{service} is unavailable: {message}")]
     Upstream { service: &'static str, message: String },
@@ -61,6 +63,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             AppError::Unavailable(_) | AppError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(e) if is_unique_violation(e) => StatusCode::CONFLICT,
@@ -77,6 +80,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::TooLarge { .. } => "payload_too_large",
             AppError::Upstream { .. } => "upstream_unavailable",
             AppError::Unavailable(_) | AppError::Store(_) => "unavailable",
             AppError::Database(e) if is_unique_violation(e) => "conflict",

@@ -2,12 +2,12 @@
 
 use app::{
     api_types::{CheckResult, Readiness},
-    ssr::{db::backend_name, state::AppState},
+    ssr::{db::backend_name, error::AppError, state::AppState},
 };
 use axum::{
     extract::State,
     http::{header, StatusCode},
-    response::IntoResponse,
+    response::{IntoResponse, Response},
     Json,
 };
 use std::{collections::BTreeMap, time::Duration};
@@ -81,9 +81,30 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (code, Json(Readiness { status: status.to_string(), checks }))
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition. With `server.metrics_token` set it needs
+/// that token as a Bearer; without one it is served only outside
+/// `production` (the numbers describe traffic and users).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    responses(
+        (status = 200, description = "Prometheus text format", content_type = "text/plain"),
+        (status = 401, description = "A token is configured and this request did not bring it", body = app::api_types::ErrorBody),
+        (status = 404, description = "Production without a configured token: not served", body = app::api_types::ErrorBody),
+    ))]
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+    match &state.settings.server.metrics_token {
+        Some(token) => {
+            use secrecy::ExposeSecret;
+            let presented = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            if !app::ssr::auth::crypto::constant_time_eq(presented.as_bytes(), token.expose_secret().as_bytes()) {
+                return Err(AppError::Unauthorized);
+            }
+        }
+        None if state.settings.profile.is_production() => return Err(AppError::NotFound),
+        None => {}
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render()).into_response())
 }

@@ -14,6 +14,9 @@ db_tests!(
     unknown_api_routes_answer_json_404,
     the_openapi_document_and_swagger_ui_are_served,
     the_language_switch_remembers_and_never_redirects_off_site,
+    pages_carry_a_nonce_csp_and_personal_answers_are_not_cached,
+    odd_methods_and_request_ids_cannot_grow_metrics_or_logs,
+    bodies_over_a_routes_limit_get_a_json_413,
 );
 
 async fn healthz_answers_while_the_process_lives(app: TestApp) {
@@ -59,8 +62,118 @@ async fn every_response_carries_a_request_id(app: TestApp) {
     let id = res.headers().get("x-request-id").expect("generated request id").to_str().unwrap().to_string();
     assert_eq!(id.len(), 36, "a UUID: {id}");
     let res = app.client.get(app.url("/healthz")).header("x-request-id", "trace-me-123").send().await.unwrap();
-    assert_eq!(res.headers()["x-request-id"], "trace-me-123", "a caller's id is kept");
+    assert_eq!(res.headers()["x-request-id"], "trace-me-123", "a caller's well-formed id is kept");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    for bad in ["has spaces in it", "<script>", &"x".repeat(129), "a\"b"] {
+        let res = app.client.get(app.url("/healthz")).header("x-request-id", bad).send().await.unwrap();
+        let id = res.headers()["x-request-id"].to_str().unwrap();
+        assert_ne!(id, bad);
+        assert_eq!(id.len(), 36, "replaced by a fresh UUID: {id}");
+    }
+}
+
+/// Every HTML page gets a Content-Security-Policy whose script nonce is
+/// fresh per response and is the one on the page's own scripts; no
+/// `unsafe-inline` scripts; nothing frames the page. Personal answers are
+/// never stored by caches; static assets may be.
+async fn pages_carry_a_nonce_csp_and_personal_answers_are_not_cached(app: TestApp) {
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(path).await;
+            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+            let cache = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string());
+            (csp, cache, res.text().await.unwrap())
+        }
+    };
+    let (csp, cache, html) = page("/").await;
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a script nonce").to_string();
+    assert!(nonce.len() >= 16, "{csp}");
+    let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    let scripts = html.matches("<script").count();
+    let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(
+        scripts > 0 && with_nonce >= scripts,
+        "every inline script is allowed by the nonce: {scripts} vs {with_nonce}"
+    );
+    assert_eq!(cache.as_deref(), Some("private, no-store"));
+    let (csp2, _, _) = page("/").await;
+    assert_ne!(csp, csp2, "a fresh nonce per response");
+    let (csp404, _, _) = page("/no/such/page").await;
+    assert!(csp404.contains("'nonce-"), "error pages too: {csp404}");
+    // The API docs are not a Leptos page: no inline script at all.
+    let (docs_csp, _, _) = page("/api/v1/docs/").await;
+    let docs_scripts = docs_csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert_eq!(docs_scripts.trim(), "script-src 'self'", "{docs_csp}");
+    let api = app.get("/api/v1/auth/providers").await;
+    assert_eq!(api.headers()["cache-control"], "private, no-store");
+    assert!(api.headers().get("strict-transport-security").is_none(), "no HSTS over plain http");
+    let health = app.get("/healthz").await;
+    assert!(health.headers().get("cache-control").is_none(), "impersonal answers are left alone");
+}
+
+/// Extension methods and junk ids are unbounded inputs: they must map to
+/// fixed labels, so the metric series count stays flat.
+async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs(app: TestApp) {
+    let series = |text: &str| text.lines().filter(|l| l.starts_with("proofolio_http_requests_total{")).count();
+    for i in 0..10 {
+        let m = reqwest::Method::from_bytes(format!("WARM{i}").as_bytes()).unwrap();
+        app.client.request(m, app.url("/healthz")).send().await.unwrap();
+    }
+    app.get("/metrics").await; // its own series exists from here on
+    let before = series(&app.get("/metrics").await.text().await.unwrap());
+    for i in 0..1000 {
+        let m = reqwest::Method::from_bytes(format!("ODD{i}").as_bytes()).unwrap();
+        app.client.request(m, app.url("/healthz")).send().await.unwrap();
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(series(&text), before, "1,000 odd methods added no series");
+    assert!(text.contains(r#"method="other""#), "{text}");
+    assert!(!text.contains("ODD"), "no method name leaks into labels");
+}
+
+/// Each route accepts what it needs, not a framework default: small JSON
+/// and form bodies; a larger body gets 413 in the JSON error shape, whether
+/// its length is declared or it simply keeps streaming.
+async fn bodies_over_a_routes_limit_get_a_json_413(app: TestApp) {
+    let big = format!("{{\"refresh_token\":\"{}\"}}", "x".repeat(100 * 1024));
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+    assert!(body["error"]["message"].as_str().unwrap().contains("64 KB"), "{body}");
+
+    // No Content-Length: chunks keep coming.
+    let chunks = futures::stream::iter((0..100).map(|_| Ok::<_, std::io::Error>(vec![b' '; 1024])));
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "payload_too_large");
+
+    // Forms are smaller still.
+    let res =
+        app.client.post(app.url("/auth/demo")).form(&[("return_to", "x".repeat(20 * 1024))]).send().await.unwrap();
+    assert_eq!(res.status(), 413);
+    // A normal body is unaffected.
+    let res =
+        app.client.post(app.url("/api/v1/auth/refresh")).json(&serde_json::json!({"refresh_token": "nope"})).send();
+    assert_eq!(res.await.unwrap().status(), 401);
 }
 
 async fn unknown_api_routes_answer_json_404(app: TestApp) {
@@ -118,6 +231,28 @@ async fn the_language_switch_remembers_and_never_redirects_off_site(app: TestApp
         assert_eq!(res.headers()["location"], "/", "{evil}");
     }
     assert_eq!(app.get("/lang/xx").await.status(), 404);
+}
+
+/// `/metrics` behind a token when one is configured; not served in
+/// production without one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_need_their_token_when_one_is_set() {
+    let options = Options {
+        tweak: Box::new(|s| s.server.metrics_token = Some("scrape-secret-0123456789".to_string().into())),
+        ..Default::default()
+    };
+    let app = spawn_app_with(Backend::Sqlite, options).await.unwrap();
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let res = app.client.get(app.url("/metrics")).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = app.client.get(app.url("/metrics")).bearer_auth("scrape-secret-0123456789").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("proofolio_http_requests_total"));
+
+    let options =
+        Options { tweak: Box::new(|s| s.profile = app::ssr::config::Profile::Production), ..Default::default() };
+    let prod = spawn_app_with(Backend::Sqlite, options).await.unwrap();
+    assert_eq!(prod.get("/metrics").await.status(), 404);
 }
 
 /// Redis going away must not take pages down, nor the instance out of the

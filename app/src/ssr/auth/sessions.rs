@@ -1,15 +1,21 @@
 //! Sessions and refresh tokens. Each sign-in opens a session: a family of
 //! refresh tokens in which every refresh rotates the token. Presenting a
 //! token that was already rotated means it was copied: the whole family is
-//! revoked and recorded.
+//! revoked and recorded, with one exception: two refreshes racing each
+//! other (restored tabs, a prefetch beside a navigation) present the same
+//! token within a moment, so during a short grace window the token that was
+//! just rotated gets a successor of its own instead of a revocation.
+//!
+//! A session slides forward with use (`REFRESH_TTL_DAYS` idle) but never
+//! outlives its absolute lifetime (`SessionPolicy::max_age`) from sign-in.
 
 use super::{audit, crypto};
 use crate::ssr::entities::{refresh_token, session};
 use crate::ssr::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 
 pub const REFRESH_TTL_DAYS: i64 = 30;
@@ -24,6 +30,22 @@ pub struct ClientInfo {
 impl ClientInfo {
     fn ua(&self) -> Option<String> {
         self.user_agent.as_ref().map(|ua| ua.chars().take(300).collect())
+    }
+}
+
+/// How long sessions live and how forgiving rotation is.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// A rotated token presented again within this long after its rotation,
+    /// while its successor is still unused, is a race, not a copy.
+    pub grace: Duration,
+    /// No session lives longer than this from sign-in, however active.
+    pub max_age: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { grace: Duration::seconds(30), max_age: Duration::days(90) }
     }
 }
 
@@ -43,13 +65,18 @@ pub enum RefreshOutcome {
     Reused,
 }
 
-async fn insert_token<C: sea_orm::ConnectionTrait>(db: &C, session_id: &str, now: DateTime<Utc>) -> AppResult<String> {
+async fn insert_token<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session_id: &str,
+    now: DateTime<Utc>,
+    hard_end: DateTime<Utc>,
+) -> AppResult<String> {
     let token = crypto::random_token(32);
     refresh_token::Entity::insert(refresh_token::ActiveModel {
         token_hash: Set(crypto::sha256_hex(&token)),
         session_id: Set(session_id.to_string()),
         created_at: Set(now),
-        expires_at: Set(now + Duration::days(REFRESH_TTL_DAYS)),
+        expires_at: Set((now + Duration::days(REFRESH_TTL_DAYS)).min(hard_end)),
         rotated_at: Set(None),
     })
     .exec_without_returning(db)
@@ -75,14 +102,19 @@ pub async fn open(db: &DatabaseConnection, user_id: &str, provider: &str, client
     })
     .exec_without_returning(&txn)
     .await?;
-    let refresh_token = insert_token(&txn, &session_id, now).await?;
+    let refresh_token = insert_token(&txn, &session_id, now, now + Duration::days(REFRESH_TTL_DAYS)).await?;
     audit::record(&txn, audit::Event::new("sign_in", client).user(user_id).session(&session_id).provider(provider))
         .await?;
     txn.commit().await?;
     Ok(Issued { session_id, refresh_token })
 }
 
-pub async fn refresh(db: &DatabaseConnection, token: &str, client: &ClientInfo) -> AppResult<RefreshOutcome> {
+pub async fn refresh(
+    db: &DatabaseConnection,
+    token: &str,
+    client: &ClientInfo,
+    policy: SessionPolicy,
+) -> AppResult<RefreshOutcome> {
     let now = Utc::now();
     let hash = crypto::sha256_hex(token);
     let Some(row) = refresh_token::Entity::find_by_id(hash.clone()).one(db).await? else {
@@ -94,40 +126,89 @@ pub async fn refresh(db: &DatabaseConnection, token: &str, client: &ClientInfo) 
     if session.revoked_at.is_some() {
         return Ok(RefreshOutcome::Invalid);
     }
-    if row.rotated_at.is_some() {
-        revoke_reused(db, &session, client).await?;
-        return Ok(RefreshOutcome::Reused);
+    let hard_end = session.created_at + policy.max_age;
+    if let Some(rotated_at) = row.rotated_at {
+        return after_rotation(db, &session, rotated_at, now, hard_end, client, policy).await;
     }
-    if row.expires_at <= now || session.expires_at <= now {
+    if row.expires_at <= now || session.expires_at <= now || hard_end <= now {
         return Ok(RefreshOutcome::Invalid);
     }
     let txn = db.begin().await?;
     // Exactly one caller can rotate a token: the loser of a race sees zero
-    // rows and is treated as presenting a rotated token.
+    // rows and is handled like a token presented just after its rotation.
     let rotated = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RotatedAt, Expr::value(Some(now)))
-        .filter(refresh_token::Column::TokenHash.eq(hash))
+        .filter(refresh_token::Column::TokenHash.eq(hash.clone()))
         .filter(refresh_token::Column::RotatedAt.is_null())
         .exec(&txn)
         .await?;
     if rotated.rows_affected != 1 {
         txn.rollback().await?;
-        revoke_reused(db, &session, client).await?;
-        return Ok(RefreshOutcome::Reused);
+        let rotated_at = refresh_token::Entity::find_by_id(hash).one(db).await?.and_then(|r| r.rotated_at);
+        return after_rotation(db, &session, rotated_at.unwrap_or(now), now, hard_end, client, policy).await;
     }
-    let next = insert_token(&txn, &session.id, now).await?;
-    session::Entity::update_many()
-        .col_expr(session::Column::LastUsedAt, Expr::value(now))
-        .col_expr(session::Column::ExpiresAt, Expr::value(now + Duration::days(REFRESH_TTL_DAYS)))
-        .col_expr(session::Column::Ip, Expr::value(client.ip.clone()))
-        .filter(session::Column::Id.eq(session.id.clone()))
-        .exec(&txn)
-        .await?;
+    let next = insert_token(&txn, &session.id, now, hard_end).await?;
+    slide(&txn, &session, now, hard_end, client).await?;
     txn.commit().await?;
     Ok(RefreshOutcome::Rotated {
         user_id: session.user_id,
         issued: Issued { session_id: session.id, refresh_token: next },
     })
+}
+
+/// A token that has already been rotated. Within the grace window, and only
+/// while nothing newer in the family has been rotated since (the successor
+/// is still unused), it is a concurrent refresh and gets a successor of its
+/// own. Otherwise it was copied, and the whole family is revoked.
+async fn after_rotation(
+    db: &DatabaseConnection,
+    session: &session::Model,
+    rotated_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    hard_end: DateTime<Utc>,
+    client: &ClientInfo,
+    policy: SessionPolicy,
+) -> AppResult<RefreshOutcome> {
+    let in_grace = now - rotated_at <= policy.grace && session.expires_at > now && hard_end > now;
+    if in_grace {
+        let txn = db.begin().await?;
+        let moved_on = refresh_token::Entity::find()
+            .filter(refresh_token::Column::SessionId.eq(session.id.clone()))
+            .filter(refresh_token::Column::RotatedAt.gt(rotated_at))
+            .count(&txn)
+            .await?;
+        if moved_on == 0 {
+            let next = insert_token(&txn, &session.id, now, hard_end).await?;
+            slide(&txn, session, now, hard_end, client).await?;
+            txn.commit().await?;
+            tracing::info!(user = %session.user_id, session = %session.id, "concurrent refresh within the grace window");
+            return Ok(RefreshOutcome::Rotated {
+                user_id: session.user_id.clone(),
+                issued: Issued { session_id: session.id.clone(), refresh_token: next },
+            });
+        }
+        txn.rollback().await?;
+    }
+    revoke_reused(db, session, client).await?;
+    Ok(RefreshOutcome::Reused)
+}
+
+/// Move the idle expiry forward, never past the absolute end.
+async fn slide<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    session: &session::Model,
+    now: DateTime<Utc>,
+    hard_end: DateTime<Utc>,
+    client: &ClientInfo,
+) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .col_expr(session::Column::ExpiresAt, Expr::value((now + Duration::days(REFRESH_TTL_DAYS)).min(hard_end)))
+        .col_expr(session::Column::Ip, Expr::value(client.ip.clone()))
+        .filter(session::Column::Id.eq(session.id.clone()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn revoke_reused(db: &DatabaseConnection, session: &session::Model, client: &ClientInfo) -> AppResult<()> {
