@@ -78,6 +78,15 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
+/// `POST /api/v1/auth/refresh` with the refresh cookie: the new tokens went
+/// into HttpOnly cookies, so no script on the page ever holds them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CookieRefreshed {
+    /// Seconds until the new access cookie needs refreshing.
+    pub expires_in: i64,
+}
+
 /// A way to sign in.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

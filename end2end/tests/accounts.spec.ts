@@ -90,14 +90,15 @@ test('sign out everywhere from a second browser', async ({ browser, request }, i
   await phone.close();
 });
 
-test('the sign-in page lists every provider and the demo sign-in', async ({ page }, info) => {
+test('the sign-in page lists every provider, and no demo beside real ones', async ({ page }, info) => {
   await page.goto('/signin?return_to=/%23how');
   await ready(page, info.project.name);
   await expect(page.getByRole('link', { name: /Mock ID/ })).toHaveAttribute('href', '/auth/mockid/login?return_to=/%23how');
+  await expect(page.getByRole('heading', { name: '데모 로그인' })).toHaveCount(0);
 });
 
 test('the demo sign-in is offered on the embedded default', async ({ page }, info) => {
-  await page.goto('/signin');
+  await page.goto(`http://127.0.0.1:${process.env.E2E_PLAIN_PORT ?? 3101}/signin`);
   await ready(page, info.project.name);
   await expect(page.getByRole('heading', { name: '데모 로그인' })).toBeVisible();
   await page.getByRole('button', { name: '데모 계정으로 계속' }).click();

@@ -241,8 +241,15 @@ fn SettingsBody(
                 <p class="link-others">
                     {move || t().link_another} " "
                     {linkable.into_iter().map(|p| {
-                        let href = format!("{}?link=1&return_to=/settings/account", p.login_url);
-                        view! { <a class="chip" href=href rel="external">{p.display_name}</a> " " }
+                        // Linking is a POST (origin-checked), never a link another site could follow.
+                        let action = format!("/auth/{}/link", p.id);
+                        view! {
+                            <form class="inline" method="post" action=action>
+                                <input type="hidden" name="return_to" value="/settings/account" />
+                                <button class="chip" type="submit">{p.display_name}</button>
+                            </form>
+                            " "
+                        }
                     }).collect_view()}
                 </p>
             })}

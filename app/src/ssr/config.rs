@@ -171,6 +171,9 @@ pub struct ServerSettings {
     /// (1: one load balancer; 2: a CDN and a load balancer). The client is
     /// the entry this many places from the right.
     pub proxy_hops: u32,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    /// Unset, it is open locally and not served at all under `production`.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl ServerSettings {
@@ -187,7 +190,14 @@ impl ServerSettings {
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { public_url: None, shutdown_grace_secs: 20, request_timeout_secs: 30, trust_proxy: false, proxy_hops: 1 }
+        Self {
+            public_url: None,
+            shutdown_grace_secs: 20,
+            request_timeout_secs: 30,
+            trust_proxy: false,
+            proxy_hops: 1,
+            metrics_token: None,
+        }
     }
 }
 
@@ -223,6 +233,15 @@ pub struct AuthSettings {
     pub signing_key: Option<SecretString>,
     /// Sign-in, callback and refresh requests per client IP per minute.
     pub rate_limit_per_minute: u32,
+    /// Seconds in which a just-rotated refresh token still gets a successor
+    /// (two tabs refreshing at once) instead of revoking its session.
+    pub refresh_grace_secs: u32,
+    /// Absolute session lifetime in days from sign-in, however active.
+    pub session_max_days: u32,
+    /// The demo sign-in (never under `production`): `auto` offers it only
+    /// when no real provider is configured; `always` also beside them (local
+    /// demos and tests); `off` never.
+    pub demo: DemoMode,
     /// OAuth / OIDC providers, configured by the accounts capability.
     pub github: Option<OAuthClientSettings>,
     pub google: Option<OAuthClientSettings>,
@@ -231,11 +250,32 @@ pub struct AuthSettings {
     pub oidc: BTreeMap<String, OidcProviderSettings>,
 }
 
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DemoMode {
+    #[default]
+    Auto,
+    Always,
+    Off,
+}
+
+impl AuthSettings {
+    pub fn session_policy(&self) -> crate::ssr::auth::sessions::SessionPolicy {
+        crate::ssr::auth::sessions::SessionPolicy {
+            grace: chrono::Duration::seconds(self.refresh_grace_secs.into()),
+            max_age: chrono::Duration::days(self.session_max_days.max(1).into()),
+        }
+    }
+}
+
 impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             signing_key: None,
             rate_limit_per_minute: 30,
+            refresh_grace_secs: 30,
+            session_max_days: 90,
+            demo: DemoMode::Auto,
             github: None,
             google: None,
             kakao: None,
@@ -342,11 +382,48 @@ impl Settings {
         if !set(&self.auth.signing_key) {
             missing.push("PROOFOLIO__AUTH__SIGNING_KEY is required (an Ed25519 private key, PEM)".to_string());
         }
-        if !set(&self.security.encryption_key) {
-            missing.push("PROOFOLIO__SECURITY__ENCRYPTION_KEY is required".to_string());
+        match &self.security.encryption_key {
+            Some(key) if set(&self.security.encryption_key) => {
+                let bytes = crate::ssr::auth::crypto::decoded_key(key.expose_secret()).map_or(0, |k| k.len());
+                if bytes < 32 {
+                    missing.push(
+                        "PROOFOLIO__SECURITY__ENCRYPTION_KEY must be at least 32 random bytes, base64 or hex \
+                         (for example `openssl rand -base64 32`)"
+                            .to_string(),
+                    );
+                }
+            }
+            _ => missing.push("PROOFOLIO__SECURITY__ENCRYPTION_KEY is required".to_string()),
         }
-        if self.public_url_configured().is_none() {
-            missing.push("PROOFOLIO__SERVER__PUBLIC_URL is required".to_string());
+        match self.public_url_configured() {
+            None => missing.push("PROOFOLIO__SERVER__PUBLIC_URL is required".to_string()),
+            Some(url) if !url.starts_with("https://") => missing.push(
+                "PROOFOLIO__SERVER__PUBLIC_URL must be https:// (cookies are Secure only over https)".to_string(),
+            ),
+            Some(_) => {}
+        }
+        if self.database.url.as_ref().is_some_and(|u| u.expose_secret().trim_start().starts_with("sqlite")) {
+            missing.push("PROOFOLIO__DATABASE__URL must be PostgreSQL in production, not SQLite".to_string());
+        }
+        if let Some(llm) = self.llm.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            if !llm.starts_with("https://") && !is_loopback_url(llm) {
+                missing.push(
+                    "PROOFOLIO__LLM__BASE_URL must be https:// unless it is on this machine (the API key would \
+                     travel in cleartext)"
+                        .to_string(),
+                );
+            }
+        }
+        let providers = self.auth.github.is_some()
+            || self.auth.google.is_some()
+            || self.auth.kakao.is_some()
+            || !self.auth.oidc.is_empty();
+        if !providers {
+            missing.push(
+                "at least one sign-in provider is required (PROOFOLIO__AUTH__GITHUB__*, __GOOGLE__*, __KAKAO__* \
+                 or __OIDC__<NAME>__*)"
+                    .to_string(),
+            );
         }
         if missing.is_empty() {
             Ok(())
@@ -382,6 +459,17 @@ impl Settings {
             LogFormat::Text => false,
             LogFormat::Json => true,
         }
+    }
+}
+
+/// `http://localhost…`, `http://127.x…` or `http://[::1]…`.
+fn is_loopback_url(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else { return false };
+    match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -461,13 +549,56 @@ mod tests {
                 ("PROOFOLIO__DATABASE__URL", "postgres://db/p"),
                 ("PROOFOLIO__REDIS__URL", "redis://cache"),
                 ("PROOFOLIO__AUTH__SIGNING_KEY", "-----BEGIN PRIVATE KEY-----"),
-                ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", "k"),
+                ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="),
                 ("PROOFOLIO__SERVER__PUBLIC_URL", "https://proofolio.example/"),
+                ("PROOFOLIO__AUTH__GITHUB__CLIENT_ID", "id"),
+                ("PROOFOLIO__AUTH__GITHUB__CLIENT_SECRET", "secret"),
+                ("PROOFOLIO__LLM__BASE_URL", "http://127.0.0.1:11434/v1"),
             ]),
         )
         .unwrap();
         assert!(s.log_as_json());
         assert_eq!(s.public_url("127.0.0.1:3000".parse().unwrap()), "https://proofolio.example");
+    }
+
+    #[test]
+    fn production_refuses_each_weak_setting() {
+        let good = [
+            ("PROOFOLIO__PROFILE", "production"),
+            ("PROOFOLIO__DATABASE__URL", "postgres://db/p"),
+            ("PROOFOLIO__REDIS__URL", "redis://cache"),
+            ("PROOFOLIO__AUTH__SIGNING_KEY", "-----BEGIN PRIVATE KEY-----"),
+            ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="),
+            ("PROOFOLIO__SERVER__PUBLIC_URL", "https://proofolio.example"),
+            ("PROOFOLIO__AUTH__GITHUB__CLIENT_ID", "id"),
+            ("PROOFOLIO__AUTH__GITHUB__CLIENT_SECRET", "secret"),
+        ];
+        let with = |key: &str, value: Option<&str>| {
+            let mut v: Vec<(&str, &str)> = good.iter().copied().filter(|(k, _)| !k.starts_with(key)).collect();
+            if let Some(value) = value {
+                v.push((key, value));
+            }
+            Settings::load_from(None, vars(&v)).map(|_| ()).map_err(|e| e.to_string())
+        };
+        assert!(with("UNUSED", None).is_ok());
+        for (key, value, says) in [
+            ("PROOFOLIO__SERVER__PUBLIC_URL", Some("http://proofolio.example"), "must be https://"),
+            ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", Some("k"), "at least 32 random bytes"),
+            (
+                "PROOFOLIO__SECURITY__ENCRYPTION_KEY",
+                Some("a-long-passphrase-that-is-not-random-bytes"),
+                "32 random bytes",
+            ),
+            ("PROOFOLIO__SECURITY__ENCRYPTION_KEY", Some(&"ab".repeat(16)), "32 random bytes"),
+            ("PROOFOLIO__DATABASE__URL", Some("sqlite://proofolio.db?mode=rwc"), "not SQLite"),
+            ("PROOFOLIO__LLM__BASE_URL", Some("http://llm.internal:8000/v1"), "cleartext"),
+            ("PROOFOLIO__AUTH__GITHUB", None, "at least one sign-in provider"),
+        ] {
+            let err = with(key, value).expect_err(key);
+            assert!(err.contains(says), "{key}={value:?}: {err}");
+        }
+        assert!(with("PROOFOLIO__LLM__BASE_URL", Some("http://[::1]:8080/v1")).is_ok(), "loopback over http is fine");
+        assert!(with("PROOFOLIO__SECURITY__ENCRYPTION_KEY", Some(&"ab".repeat(32))).is_ok(), "hex, 32 bytes");
     }
 
     #[test]

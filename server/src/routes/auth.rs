@@ -2,11 +2,12 @@
 //! the token API under `/api/v1/auth` (refresh, logout, logout everywhere).
 
 use app::{
-    api_types::{ProviderView, TokenResponse},
+    api_types::{CookieRefreshed, ProviderView, TokenResponse},
     ssr::{
         auth::{
             accounts, audit,
             extract::{cookie, AuthUser, Client, MaybeUser},
+            login_states,
             providers::{ExternalIdentity, PendingLogin, ProviderError},
             sessions::{self, ClientInfo, RefreshOutcome},
             tokens::ACCESS_TTL_SECS,
@@ -34,16 +35,20 @@ use std::time::Duration;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 const LOGIN_COOKIE_PATH: &str = "/auth";
+/// Demo accounts (and everything in them) go after this many days.
+const DEMO_ACCOUNT_DAYS: i64 = 7;
 
 /// `/auth/...`: the browser side of sign-in.
 pub fn browser_router(state: &AppState) -> Router<AppState> {
-    let router =
-        Router::new().route("/auth/{provider}/login", get(login)).route("/auth/{provider}/callback", get(callback));
-    if state.settings.profile.is_production() {
-        // No demo sign-in in production: the route does not exist.
-        router
-    } else {
+    let router = Router::new()
+        .route("/auth/{provider}/login", get(login))
+        .route("/auth/{provider}/link", post(link))
+        .route("/auth/{provider}/callback", get(callback));
+    if app::ssr::auth::demo_offered(state) {
         router.route("/auth/demo", post(demo))
+    } else {
+        // No demo sign-in: the route does not exist.
+        router
     }
 }
 
@@ -118,33 +123,54 @@ fn failure_page(status: StatusCode, en: &str, ko: &str) -> Response {
 #[derive(Deserialize)]
 pub struct LoginQuery {
     return_to: Option<String>,
-    /// `1`: link this provider to the signed-in account.
-    link: Option<String>,
 }
 
+/// Start signing in with a provider (a link or a GET form; signing in
+/// changes nothing of an existing account, so it may be a GET).
 async fn login(
     State(state): State<AppState>,
     Path(provider_id): Path<String>,
     Query(q): Query<LoginQuery>,
-    MaybeUser(user): MaybeUser,
     Client(client): Client,
+    jar: PrivateCookieJar,
+) -> Result<Response, AppError> {
+    begin(state, provider_id, q.return_to, None, client, jar).await
+}
+
+/// Start linking another provider to the signed-in account. A POST, so it
+/// passes the router's origin check: another site cannot make a signed-in
+/// browser link whatever account it holds at that provider.
+async fn link(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    user: AuthUser,
+    Client(client): Client,
+    jar: PrivateCookieJar,
+    axum::Form(form): axum::Form<LoginQuery>,
+) -> Result<Response, AppError> {
+    begin(state, provider_id, form.return_to, Some(user.user_id), client, jar).await
+}
+
+async fn begin(
+    state: AppState,
+    provider_id: String,
+    return_to: Option<String>,
+    link_user: Option<String>,
+    client: ClientInfo,
     jar: PrivateCookieJar,
 ) -> Result<Response, AppError> {
     rate_limit(&state, "login", &client).await?;
     let Some(provider) = state.providers.get(&provider_id) else {
         return Err(AppError::NotFound);
     };
-    let return_to = q.return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
-    let link_user = match q.link.as_deref() {
-        Some("1") | Some("true") => Some(user.ok_or(AppError::Unauthorized)?.user_id),
-        _ => None,
-    };
+    let return_to = return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
     let (url, pending) = match state.providers.begin(provider, return_to, link_user).await {
         Ok(x) => x,
         Err(e) => {
             return Ok(failure_page(StatusCode::BAD_GATEWAY, &e.to_string(), "로그인 제공자에 연결하지 못했습니다."))
         }
     };
+    login_states::record(&state.db, &pending.state).await?;
     let value = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
     let jar = jar.add(
         Cookie::build((LOGIN_COOKIE, value))
@@ -152,7 +178,7 @@ async fn login(
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(secure(&state))
-            .max_age(time::Duration::minutes(10))
+            .max_age(time::Duration::minutes(login_states::TTL_MINUTES))
             .build(),
     );
     Ok((jar, Redirect::to(&url)).into_response())
@@ -223,6 +249,17 @@ async fn callback(
             "로그인을 확인하지 못했습니다.",
         ));
     }
+    // Single use on the server as well: a replayed callback or a copied
+    // login cookie finds the attempt already consumed.
+    if !login_states::consume(&state.db, &pending.state).await? {
+        tracing::warn!(provider = %provider_id, ip = ?client.ip, "sign-in state reused or expired");
+        return Ok(fail(
+            private,
+            StatusCode::BAD_REQUEST,
+            "This sign-in was already used or has expired.",
+            "이미 사용되었거나 만료된 로그인입니다.",
+        ));
+    }
     let ext = match state.providers.complete(provider, code, &pending).await {
         Ok(ext) => ext,
         Err(ProviderError::Rejected(m)) => {
@@ -282,20 +319,30 @@ pub struct DemoForm {
     return_to: Option<String>,
 }
 
-/// The embedded default's sign-in: one clearly labelled demo account, so a
-/// newcomer can try everything with nothing configured. Local profile only.
+/// The embedded default's sign-in: a clearly labelled throw-away account of
+/// the visitor's own (nobody sees anyone else's sessions or data), so a
+/// newcomer can try everything with nothing configured. Only offered when
+/// [`app::ssr::auth::demo_offered`] says so; same-origin forms only, so no
+/// other site can sign a visitor in (login CSRF).
 async fn demo(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     jar: CookieJar,
     axum::Form(form): axum::Form<DemoForm>,
 ) -> Result<Response, AppError> {
+    if !crate::middleware::same_origin(&state, &headers) {
+        tracing::warn!("cross-site demo sign-in refused");
+        return Err(AppError::Forbidden);
+    }
     rate_limit(&state, "login", &client).await?;
+    accounts::sweep_demo_accounts(&state.db, chrono::Duration::days(DEMO_ACCOUNT_DAYS)).await?;
     let return_to = form.return_to.as_deref().and_then(safe_return_path).unwrap_or_else(|| "/".into());
+    let visitor = uuid::Uuid::new_v4().simple().to_string();
     let ext = ExternalIdentity {
         provider: "demo".into(),
-        subject: "demo".into(),
-        login: Some("demo".into()),
+        subject: visitor.clone(),
+        login: Some(format!("demo-{}", &visitor[..8])),
         name: Some("Demo Developer".into()),
         email: None,
         email_verified: false,
@@ -315,7 +362,7 @@ pub struct RefreshRequest {
 
 async fn do_refresh(state: &AppState, token: &str, client: &ClientInfo) -> AppResult<(String, String)> {
     rate_limit(state, "refresh", client).await?;
-    match sessions::refresh(&state.db, token, client).await? {
+    match sessions::refresh(&state.db, token, client, state.settings.auth.session_policy()).await? {
         RefreshOutcome::Rotated { user_id, issued } => {
             Ok((state.auth.tokens.issue(&user_id, &issued.session_id), issued.refresh_token))
         }
@@ -329,7 +376,7 @@ async fn do_refresh(state: &AppState, token: &str, client: &ClientInfo) -> AppRe
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "API clients: the refresh token. Browsers: empty (the cookie is used)."),
     responses(
-        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 200, description = "API clients (token in the body): new tokens. Browsers (cookie): the new tokens are set as HttpOnly cookies and only `expires_in` is returned.", body = TokenResponse),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = app::api_types::ErrorBody),
         (status = 429, description = "Too many requests from this address", body = app::api_types::ErrorBody),
     ))]
@@ -348,18 +395,18 @@ pub async fn refresh(
         },
     };
     match do_refresh(&state, &token, &client).await {
+        Ok((access, refresh)) if via_cookie => {
+            let body = CookieRefreshed { expires_in: ACCESS_TTL_SECS };
+            Ok((with_session_cookies(&state, jar, access, refresh), Json(body)).into_response())
+        }
         Ok((access, refresh)) => {
             let body = TokenResponse {
-                access_token: access.clone(),
+                access_token: access,
                 token_type: "Bearer".into(),
                 expires_in: ACCESS_TTL_SECS,
-                refresh_token: (!via_cookie).then(|| refresh.clone()),
+                refresh_token: Some(refresh),
             };
-            if via_cookie {
-                Ok((with_session_cookies(&state, jar, access, refresh), Json(body)).into_response())
-            } else {
-                Ok(Json(body).into_response())
-            }
+            Ok(Json(body).into_response())
         }
         Err(AppError::Unauthorized) if via_cookie => {
             Ok((without_session_cookies(jar), AppError::Unauthorized).into_response())

@@ -16,6 +16,9 @@ db_tests!(
     a_replayed_authorization_code_is_refused,
     expired_forged_and_confused_tokens_get_401,
     refresh_rotates_and_reuse_revokes_the_whole_family,
+    two_refreshes_at_once_leave_the_user_signed_in,
+    sessions_end_at_their_absolute_lifetime,
+    a_bearer_header_does_not_unlock_the_cookies,
     a_taken_nickname_gets_a_clear_error_and_a_suggestion,
     linking_a_second_provider_and_never_unlinking_the_last,
     deleting_the_account_removes_every_row_of_the_user,
@@ -109,7 +112,9 @@ async fn github_sign_in_asks_for_a_nickname_then_lands_where_it_started(app: Tes
     let sealed = ident.access_token_enc.unwrap();
     let token = app.github.issued_tokens().pop().unwrap();
     assert!(!sealed.contains(&token));
-    assert_eq!(app.state.auth.sealer.open(&sealed).unwrap(), token);
+    let row = app::ssr::auth::accounts::token_row(&ident.provider, &ident.subject);
+    assert_eq!(app.state.auth.sealer.open(&sealed, &row).unwrap(), token);
+    assert!(app.state.auth.sealer.open(&sealed, "identity:github:someone-else").is_err(), "bound to its row");
 
     let res = patch_me(&app, &jar, json!({ "nickname": "김옥토" })).await;
     assert_eq!(res.status(), 200);
@@ -182,6 +187,23 @@ async fn a_replayed_authorization_code_is_refused(app: TestApp) {
         1,
         "only the first sign-in opened a session"
     );
+
+    // A copied login cookie and a second, perfectly valid code for the same
+    // state: the state was spent on the server by the first callback.
+    let mut jar3 = Jar::default();
+    let res = app.client.get(app.url("/auth/github/login")).send().await.unwrap();
+    jar3.absorb(&res);
+    let authorize = res.headers()["location"].to_str().unwrap().to_string();
+    let consent1 = app.client.get(&authorize).send().await.unwrap();
+    let consent2 = app.client.get(&authorize).send().await.unwrap();
+    let (cb1, cb2) =
+        (consent1.headers()["location"].to_str().unwrap(), consent2.headers()["location"].to_str().unwrap());
+    assert_ne!(cb1, cb2, "two different codes");
+    assert_eq!(app.client.get(cb1).header("cookie", jar3.header()).send().await.unwrap().status(), 303);
+    let res = app.client.get(cb2).header("cookie", jar3.header()).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("already used"));
+    assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 2);
 }
 
 async fn expired_forged_and_confused_tokens_get_401(app: TestApp) {
@@ -265,8 +287,116 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family(app: TestApp) {
     let jar = signed_in_again(&app).await;
     let res = as_browser(&app, reqwest::Method::POST, app.url("/api/v1/auth/refresh"), &jar).await;
     assert_eq!(res.status(), 200);
+    let set: Vec<String> =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(set.iter().any(|c| c.starts_with("pf_access=") && c.contains("HttpOnly")), "{set:?}");
+    assert!(set.iter().any(|c| c.starts_with("pf_refresh=") && c.contains("HttpOnly")), "{set:?}");
     let body: Value = res.json().await.unwrap();
     assert!(body.get("refresh_token").is_none(), "browsers get the refresh token as a cookie only");
+    assert!(body.get("access_token").is_none(), "and no script on the page gets a Bearer token: {body}");
+    assert_eq!(body["expires_in"], 900);
+}
+
+async fn refresh_with(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client.post(app.url("/api/v1/auth/refresh")).json(&json!({ "refresh_token": token })).send().await.unwrap()
+}
+
+/// Two tabs restored at once both refresh with the same token: both get a
+/// working successor and the user stays signed in. A token presented again
+/// after its successor has itself been used is still treated as stolen.
+async fn two_refreshes_at_once_leave_the_user_signed_in(app: TestApp) {
+    let jar = signed_in(&app, "two_tabs").await;
+    let r1 = jar.get("pf_refresh").unwrap().to_string();
+    let (a, b) = tokio::join!(refresh_with(&app, &r1), refresh_with(&app, &r1));
+    assert_eq!((a.status(), b.status()), (reqwest::StatusCode::OK, reqwest::StatusCode::OK));
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    for body in [&a, &b] {
+        assert_eq!(bearer_me(&app, body["access_token"].as_str().unwrap()).await, 200, "{body}");
+    }
+    let ra = a["refresh_token"].as_str().unwrap().to_string();
+    let rb = b["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(ra, rb);
+    assert_eq!(me(&app, &jar).await.status(), 200, "the browser is still signed in");
+    let revoked = session::Entity::find().filter(session::Column::RevokedAt.is_not_null()).count(&app.state.db).await;
+    assert_eq!(revoked.unwrap(), 0, "no family was revoked");
+
+    // Each tab carries on with its own successor.
+    let next_a = refresh_with(&app, &ra).await;
+    assert_eq!(next_a.status(), 200);
+    let next_b = refresh_with(&app, &rb).await;
+    assert_eq!(next_b.status(), 200);
+    let current = next_b.json::<Value>().await.unwrap()["refresh_token"].as_str().unwrap().to_string();
+
+    // r1's successors have been rotated since: r1 now is a copy.
+    assert_eq!(refresh_with(&app, &r1).await.status(), 401);
+    assert_eq!(refresh_with(&app, &current).await.status(), 401, "the family is revoked");
+    let reuse = auth_event::Entity::find()
+        .filter(auth_event::Column::Kind.eq("refresh_reuse_detected"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(reuse, 1);
+}
+
+/// However actively used, a session ends at its absolute lifetime.
+async fn sessions_end_at_their_absolute_lifetime(app: TestApp) {
+    let jar = signed_in(&app, "forever").await;
+    let r1 = jar.get("pf_refresh").unwrap().to_string();
+    let res = refresh_with(&app, &r1).await;
+    assert_eq!(res.status(), 200);
+    let r2 = res.json::<Value>().await.unwrap()["refresh_token"].as_str().unwrap().to_string();
+    let s = session::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let days = i64::from(app.state.settings.auth.session_max_days);
+    assert!(s.expires_at <= s.created_at + chrono::Duration::days(days), "never slides past the absolute end");
+    // Signed in long ago, used every day since.
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::days(days)),
+        )
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(refresh_with(&app, &r2).await.status(), 401);
+}
+
+/// `Authorization: Bearer` exempts a request from the origin check only
+/// because it then authenticates by that token alone: the header cannot
+/// be used to ride on the browser's cookies.
+async fn a_bearer_header_does_not_unlock_the_cookies(app: TestApp) {
+    let jar = signed_in(&app, "headers").await;
+    let refresh_before = jar.get("pf_refresh").unwrap().to_string();
+    for bearer in ["Bearer garbage", "Bearer eyJhbGciOiJFZERTQSJ9.e30.c2ln"] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/auth/refresh"))
+            .header("cookie", jar.header())
+            .header("authorization", bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{bearer}");
+        assert!(!jar_rotated(&res), "no new cookies");
+        let res = app
+            .client
+            .patch(app.url("/api/v1/me"))
+            .header("cookie", jar.header())
+            .header("authorization", bearer)
+            .json(&json!({ "nickname": "hijacked" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{bearer}");
+    }
+    assert_eq!(me(&app, &jar).await.json::<Value>().await.unwrap()["nickname"], "headers");
+    assert_eq!(refresh_with(&app, &refresh_before).await.status(), 200, "the cookie's token was never rotated");
+}
+
+fn jar_rotated(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("pf_refresh=") && !c.to_str().unwrap().starts_with("pf_refresh=;"))
 }
 
 async fn signed_in_again(app: &TestApp) -> Jar {
@@ -312,6 +442,27 @@ async fn linking_a_second_provider_and_never_unlinking_the_last(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 303);
     jar.absorb(&res);
+    // Another site cannot start the linking: it is a POST behind the origin check.
+    let res = app
+        .client
+        .post(app.url("/auth/github/link"))
+        .header("cookie", jar.header())
+        .header("origin", "https://evil.example")
+        .form(&[("return_to", "/settings/account")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .post(app.url("/auth/github/link"))
+        .header("cookie", jar.header())
+        .form(&[("return_to", "/settings/account")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "no Origin at all");
+    // The old cross-site GET does not link anything.
     let res = app
         .client
         .get(app.url("/auth/github/login?link=1&return_to=/settings/account"))
@@ -319,6 +470,20 @@ async fn linking_a_second_provider_and_never_unlinking_the_last(app: TestApp) {
         .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), 303);
+    let pending = res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("pf_login="));
+    assert!(pending, "it only starts an ordinary sign-in");
+
+    let res = app
+        .client
+        .post(app.url("/auth/github/link"))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
+        .form(&[("return_to", "/settings/account")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
     jar.absorb(&res);
     let consent = app.client.get(res.headers()["location"].to_str().unwrap()).send().await.unwrap();
     let res = app
@@ -511,6 +676,7 @@ async fn forged_forwarded_addresses_neither_escape_limits_nor_reach_sessions() {
         let res = app
             .client
             .post(app.url("/auth/demo"))
+            .header("origin", &app.address)
             .header("x-forwarded-for", "6.6.6.6, 203.0.113.9")
             .form(&[("return_to", "/")])
             .send()
@@ -544,21 +710,88 @@ async fn with_the_store_down_sign_in_limits_still_hold() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_sign_in_exists_locally_and_not_in_production() {
-    let local = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
-    let res = local.client.post(local.url("/auth/demo")).form(&[("return_to", "/")]).send().await.unwrap();
-    assert_eq!(res.status(), 303);
-    let providers: Value = local.get("/api/v1/auth/providers").await.json().await.unwrap();
-    assert!(providers.as_array().unwrap().iter().any(|p| p["id"] == "demo" && p["demo"] == true));
+async fn demo_sign_in(app: &TestApp) -> reqwest::Response {
+    app.client
+        .post(app.url("/auth/demo"))
+        .header("origin", &app.address)
+        .form(&[("return_to", "/")])
+        .send()
+        .await
+        .unwrap()
+}
 
-    let options =
-        Options { tweak: Box::new(|s| s.profile = app::ssr::config::Profile::Production), ..Default::default() };
+async fn lists_demo(app: &TestApp) -> bool {
+    let providers: Value = app.get("/api/v1/auth/providers").await.json().await.unwrap();
+    providers.as_array().unwrap().iter().any(|p| p["id"] == "demo" && p["demo"] == true)
+}
+
+/// The demo is offered only where no real provider is, never in
+/// production; each visitor gets an account of their own; another site
+/// cannot sign a visitor in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_sign_in_is_per_visitor_and_only_where_no_provider_is() {
+    use app::ssr::config::{DemoMode, Profile};
+    // GitHub configured, demo on `auto`: not offered.
+    let options = Options { tweak: Box::new(|s| s.auth.demo = DemoMode::Auto), ..Default::default() };
+    let with_github = spawn_app_with(Backend::Sqlite, options).await.unwrap();
+    assert!(!lists_demo(&with_github).await);
+    assert_eq!(demo_sign_in(&with_github).await.status(), 404);
+    // Nothing configured: offered.
+    let options = Options {
+        tweak: Box::new(|s| {
+            s.auth.demo = DemoMode::Auto;
+            s.auth.github = None;
+        }),
+        ..Default::default()
+    };
+    let plain = spawn_app_with(Backend::Sqlite, options).await.unwrap();
+    assert!(lists_demo(&plain).await);
+
+    // Two visitors, two accounts: neither sees the other's sessions.
+    let mut a = Jar::default();
+    let res = demo_sign_in(&plain).await;
+    assert_eq!(res.status(), 303);
+    a.absorb(&res);
+    let mut b = Jar::default();
+    b.absorb(&demo_sign_in(&plain).await);
+    let me_a: Value = me(&plain, &a).await.json().await.unwrap();
+    let me_b: Value = me(&plain, &b).await.json().await.unwrap();
+    assert_ne!(me_a["id"], me_b["id"], "one throw-away account per visitor");
+    let sessions: Value = plain
+        .client
+        .get(plain.url("/api/v1/me/sessions"))
+        .header("cookie", a.header())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 1, "only this visitor's own session: {sessions}");
+
+    // Login CSRF: another site's form, or none at all, is refused.
+    for origin in [Some("https://evil.example"), Some("null"), None] {
+        let mut req = plain.client.post(plain.url("/auth/demo")).form(&[("return_to", "/")]);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 403, "{origin:?}");
+        assert!(res.headers().get("set-cookie").is_none());
+    }
+
+    // Never in production.
+    let options = Options {
+        tweak: Box::new(|s| {
+            s.profile = Profile::Production;
+            s.auth.demo = DemoMode::Always;
+            s.auth.github = None;
+        }),
+        ..Default::default()
+    };
     let prod = spawn_app_with(Backend::Sqlite, options).await.unwrap();
-    let res = prod.client.post(prod.url("/auth/demo")).form(&[("return_to", "/")]).send().await.unwrap();
-    assert_eq!(res.status(), 404);
-    let providers: Value = prod.get("/api/v1/auth/providers").await.json().await.unwrap();
-    assert!(providers.as_array().unwrap().iter().all(|p| p["id"] != "demo"));
+    assert_eq!(demo_sign_in(&prod).await.status(), 404);
+    assert!(!lists_demo(&prod).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -583,6 +816,50 @@ async fn expired_page_sessions_refresh_on_navigation_without_javascript() {
     jar.absorb(&res);
     assert!(jar.get("pf_access").is_some(), "a new access cookie");
     assert_eq!(me(&app, &jar).await.status(), 200);
+
+    // A deep link followed from another site, idle past the access cookie:
+    // the browser marks the whole redirect chain cross-site. It lands within
+    // two redirects, signed out, instead of looping.
+    let mut jar2 = signed_in(&app, "idle_reader").await;
+    jar2.0.remove("pf_access");
+    let mut url = app.url("/?from=elsewhere");
+    let mut redirects = 0;
+    let landed = loop {
+        let res = app
+            .client
+            .get(&url)
+            .header("cookie", jar2.header())
+            .header("accept", "text/html")
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        if !res.status().is_redirection() {
+            break res;
+        }
+        redirects += 1;
+        assert!(redirects <= 2, "redirect loop: {url}");
+        jar2.absorb(&res);
+        url = app.url(res.headers()["location"].to_str().unwrap());
+    };
+    assert_eq!(landed.status(), 200, "served after {redirects} redirects");
+    jar2.absorb(&landed);
+    // The next same-site navigation refreshes and signs back in.
+    let res = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", jar2.header())
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let res =
+        app.client.get(app.url(res.headers()["location"].to_str().unwrap())).header("cookie", jar2.header()).send();
+    let res = res.await.unwrap();
+    jar2.absorb(&res);
+    assert_eq!(me(&app, &jar2).await.status(), 200);
 
     // A refresh started by another site does nothing.
     let res = app

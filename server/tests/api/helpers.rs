@@ -129,6 +129,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
     settings.github.web_url = github.url.clone();
     settings.github.api_url = github.url.clone();
     settings.github.graphql_url = Some(github.graphql_url());
+    // GitHub is configured (the stand-in), which would hide the demo
+    // sign-in; flows that want a throw-away account keep it available.
+    settings.auth.demo = app::ssr::config::DemoMode::Always;
     let mut dir = None;
     match backend {
         Backend::Sqlite => {

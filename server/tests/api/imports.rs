@@ -26,6 +26,7 @@ db_tests!(
     a_revoked_token_fails_cleanly_and_keeps_the_previous_profile,
     two_concurrent_import_requests_start_one_job,
     hidden_repositories_and_skills_stay_hidden_across_imports,
+    hidden_items_are_capped_in_count_and_length,
     imports_are_private_to_their_owner,
     progress_streams_as_server_sent_events,
     every_query_sent_validates_against_githubs_schema,
@@ -402,6 +403,34 @@ async fn hidden_repositories_and_skills_stay_hidden_across_imports(app: TestApp)
     assert_eq!(post_hidden(&app, &jar, "DELETE", "repository/picky%2Ftoy").await, 204);
     assert!(skill(&skills(&app, &jar).await, "elixir").is_some(), "shown again");
     assert_eq!(post_hidden(&app, &jar, "PUT", "planet/mars").await, 422);
+}
+
+/// Hiding is per user and bounded: a user cannot make every page of theirs
+/// expensive by hiding a million made-up keys.
+async fn hidden_items_are_capped_in_count_and_length(app: TestApp) {
+    use app::ssr::{entities::profile_hidden, github::profiles::MAX_HIDDEN_ITEMS};
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let jar = signed_in_as(&app, Account::new(40, "hider").with_repo(rust_service("svc"))).await;
+    let me = get_json(&app, &jar, "/api/v1/me").await.1;
+    let user_id = me["id"].as_str().unwrap().to_string();
+    let rows = (0..MAX_HIDDEN_ITEMS - 1).map(|i| profile_hidden::ActiveModel {
+        user_id: Set(user_id.clone()),
+        kind: Set("repository".into()),
+        key: Set(format!("hider/repo-{i}")),
+        created_at: Set(chrono::Utc::now()),
+    });
+    profile_hidden::Entity::insert_many(rows).exec_without_returning(&app.state.db).await.unwrap();
+    assert_eq!(post_hidden(&app, &jar, "PUT", "skill/rust").await, 204, "the last one that fits");
+    assert_eq!(post_hidden(&app, &jar, "PUT", "skill/go").await, 422, "one over the cap");
+    assert_eq!(post_hidden(&app, &jar, "PUT", "repository/hider%2Frepo-7").await, 204, "already hidden: fine");
+    assert_eq!(post_hidden(&app, &jar, "DELETE", "repository/hider%2Frepo-7").await, 204);
+    assert_eq!(post_hidden(&app, &jar, "PUT", "skill/go").await, 204, "room again");
+    let long = "k".repeat(201);
+    assert_eq!(post_hidden(&app, &jar, "PUT", &format!("skill/{long}")).await, 422);
+    let count =
+        profile_hidden::Entity::find().filter(profile_hidden::Column::UserId.eq(user_id)).count(&app.state.db).await;
+    assert_eq!(count.unwrap(), MAX_HIDDEN_ITEMS);
+    assert_eq!(get_json(&app, &jar, "/api/v1/me/skills").await.0, 200);
 }
 
 async fn post_hidden(app: &TestApp, jar: &Jar, method: &str, path: &str) -> u16 {

@@ -34,6 +34,7 @@ macro_rules! llm_tests {
 llm_tests!(
     a_good_answer_streams_section_by_section_and_is_stored_with_receipts,
     korean_output_is_stored_and_rendered,
+    a_stream_split_into_tiny_packets_is_stored_byte_for_byte,
     json_in_a_code_fence_is_accepted,
     an_endpoint_without_structured_output_gets_plain_json_instructions,
     truncated_json_is_retried_once_with_the_errors,
@@ -264,6 +265,37 @@ async fn korean_output_is_stored_and_rendered(app: TestApp, llm: LlmStandIn) {
     let html = page.text().await.unwrap();
     assert!(html.contains(&summary), "the Korean summary is on the page");
     export_valid(&app, &jar, &id).await;
+}
+
+/// Real endpoints reach us through TLS, proxies and load balancers that cut
+/// the stream anywhere: inside a Korean character or an emoji, inside a
+/// line, between `\r` and `\n`. The stand-in writes every event in
+/// fragments of 1–7 bytes with CRLF endings; what is stored must equal the
+/// unsplit answer exactly.
+async fn a_stream_split_into_tiny_packets_is_stored_byte_for_byte(app: TestApp, llm: LlmStandIn) {
+    let description = "지하철 도착 정보 API 🚇 — 초당 3,000건 처리 ✨👩🏽‍💻";
+    let account = Account::new(530, "hangul_stream")
+        .with_repo(Repo::new("subway").description(description).language("Rust", 90_000).topic("axum"))
+        .with_repo(Repo::new("hangul-tools").description("형태소 분석기 🔤").language("Python", 40_000));
+    let jar = ready_user(&app, account).await;
+    llm.set_chunk_delay(Duration::ZERO);
+    llm.fragment_writes(7, Duration::from_millis(1));
+    let id = start(&app, &jar, "ko").await;
+    let r = settled(&app, &jar, &id).await;
+    assert_eq!(r["status"], "ready", "{r}");
+    assert!(llm.writes() > 300, "the answer really arrived in fragments ({} writes)", llm.writes());
+
+    let sent = standins::llm::good_answer(llm.requests().last().unwrap());
+    let doc = &r["document"];
+    assert_eq!(doc["basics"]["summary"], sent["summary"], "the summary, byte for byte");
+    let stored = doc.to_string();
+    assert!(!stored.contains('\u{fffd}'), "no replacement characters: {stored}");
+    let sent_descriptions: Vec<&str> =
+        sent["projects"].as_array().unwrap().iter().filter_map(|p| p["description"].as_str()).collect();
+    assert!(sent_descriptions.contains(&description), "{sent}");
+    for d in sent_descriptions {
+        assert!(stored.contains(&serde_json::to_string(d).unwrap()), "{d:?} stored exactly: {stored}");
+    }
 }
 
 async fn json_in_a_code_fence_is_accepted(app: TestApp, llm: LlmStandIn) {

@@ -16,6 +16,11 @@ pub struct SignedIn {
     pub created: bool,
 }
 
+/// What a sealed provider token is bound to: its identity row.
+pub fn token_row(provider: &str, subject: &str) -> String {
+    format!("identity:{provider}:{subject}")
+}
+
 /// Find the user behind `ext`, or link `ext` to `link_to`, or create a user.
 /// Accounts are never merged by e-mail address: that would let whoever
 /// controls an address at one provider take over an account.
@@ -27,7 +32,7 @@ pub async fn sign_in(
     client: &ClientInfo,
 ) -> AppResult<SignedIn> {
     let now = Utc::now();
-    let sealed_token = ext.access_token.as_deref().map(|t| sealer.seal(t));
+    let sealed_token = ext.access_token.as_deref().map(|t| sealer.seal(t, &token_row(&ext.provider, &ext.subject)));
     let existing = identity::Entity::find()
         .filter(identity::Column::Provider.eq(ext.provider.clone()))
         .filter(identity::Column::Subject.eq(ext.subject.clone()))
@@ -192,4 +197,32 @@ pub async fn delete(db: &DatabaseConnection, user_id: &str) -> AppResult<()> {
     txn.commit().await?;
     tracing::info!(user = %user_id, "account deleted");
     Ok(())
+}
+
+/// Delete demo accounts older than `age` that never linked a real provider,
+/// a batch at a time, so throw-away accounts do not pile up.
+pub async fn sweep_demo_accounts(db: &DatabaseConnection, age: chrono::Duration) -> AppResult<u64> {
+    let cutoff = Utc::now() - age;
+    let old = identity::Entity::find()
+        .filter(identity::Column::Provider.eq("demo"))
+        .filter(identity::Column::CreatedAt.lt(cutoff))
+        .order_by_asc(identity::Column::CreatedAt)
+        .paginate(db, 50)
+        .fetch_page(0)
+        .await?;
+    let mut deleted = 0;
+    for demo in old {
+        let others = identity::Entity::find()
+            .filter(identity::Column::UserId.eq(demo.user_id.clone()))
+            .filter(identity::Column::Provider.ne("demo"))
+            .count(db)
+            .await?;
+        if others == 0 && delete(db, &demo.user_id).await.is_ok() {
+            deleted += 1;
+        }
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, "old demo accounts removed");
+    }
+    Ok(deleted)
 }

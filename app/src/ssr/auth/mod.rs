@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod crypto;
 pub mod extract;
+pub mod login_states;
 pub mod nickname;
 pub mod providers;
 pub mod sessions;
@@ -47,6 +48,21 @@ impl AuthKeys {
     }
 }
 
+/// Whether the demo sign-in exists: never in production; otherwise as
+/// `auth.demo` says (by default only when no real provider is configured,
+/// so a real deployment's visitors never meet throw-away accounts).
+pub fn demo_offered(state: &crate::ssr::state::AppState) -> bool {
+    use crate::ssr::config::DemoMode;
+    if state.settings.profile.is_production() {
+        return false;
+    }
+    match state.settings.auth.demo {
+        DemoMode::Off => false,
+        DemoMode::Always => true,
+        DemoMode::Auto => state.providers.list().is_empty(),
+    }
+}
+
 /// The sign-in options for the UI and the API.
 pub fn provider_views(state: &crate::ssr::state::AppState) -> Vec<crate::api_types::ProviderView> {
     let mut list: Vec<_> = state
@@ -60,7 +76,7 @@ pub fn provider_views(state: &crate::ssr::state::AppState) -> Vec<crate::api_typ
             demo: false,
         })
         .collect();
-    if !state.settings.profile.is_production() {
+    if demo_offered(state) {
         list.push(crate::api_types::ProviderView {
             id: "demo".into(),
             display_name: "Demo".into(),

@@ -4,6 +4,7 @@
 pub mod auth_event;
 pub mod identity;
 pub mod job;
+pub mod login_state;
 pub mod profile_hidden;
 pub mod profile_repository;
 pub mod profile_skill;

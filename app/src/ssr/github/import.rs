@@ -36,11 +36,10 @@ pub enum Source {
 /// stored token, or the demo account.
 pub async fn source_for(db: &DatabaseConnection, keys: &AuthKeys, user_id: &str) -> AppResult<Option<Source>> {
     let ids = identity::Entity::find().filter(identity::Column::UserId.eq(user_id)).all(db).await?;
-    if let Some(token) = ids
-        .iter()
-        .filter(|i| i.provider == "github")
-        .find_map(|i| i.access_token_enc.as_deref().and_then(|t| keys.sealer.open(t).ok()))
-    {
+    if let Some(token) = ids.iter().filter(|i| i.provider == "github").find_map(|i| {
+        let row = crate::ssr::auth::accounts::token_row(&i.provider, &i.subject);
+        i.access_token_enc.as_deref().and_then(|t| keys.sealer.open(t, &row).ok())
+    }) {
         return Ok(Some(Source::Github(token)));
     }
     if ids.iter().any(|i| i.provider == "demo") {

@@ -12,8 +12,8 @@ use crate::ssr::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 pub const IMPORT_KIND: &str = "github_import";
@@ -163,6 +163,11 @@ pub async fn latest(db: &DatabaseConnection, user_id: &str) -> AppResult<Option<
     Ok(Some((profile, row.created_at)))
 }
 
+/// Hidden repositories and skills per user: far more than any real profile
+/// has, few enough that every page of theirs stays cheap.
+pub const MAX_HIDDEN_ITEMS: u64 = 500;
+pub const MAX_HIDDEN_KEY_BYTES: usize = 200;
+
 pub async fn hidden(db: &DatabaseConnection, user_id: &str) -> AppResult<Vec<profile_hidden::Model>> {
     Ok(profile_hidden::Entity::find()
         .filter(profile_hidden::Column::UserId.eq(user_id))
@@ -179,10 +184,24 @@ pub async fn set_hidden(
     hide: bool,
 ) -> AppResult<()> {
     let key = key.trim();
-    if key.is_empty() || key.len() > 200 {
+    if key.is_empty() || key.len() > MAX_HIDDEN_KEY_BYTES {
         return Err(AppError::validation("key", "must be 1–200 characters"));
     }
     if hide {
+        let count = profile_hidden::Entity::find().filter(profile_hidden::Column::UserId.eq(user_id)).count(db).await?;
+        if count >= MAX_HIDDEN_ITEMS {
+            let already =
+                profile_hidden::Entity::find_by_id((user_id.to_string(), kind.as_str().to_string(), key.to_string()))
+                    .one(db)
+                    .await?
+                    .is_some();
+            if !already {
+                return Err(AppError::validation(
+                    "key",
+                    format!("at most {MAX_HIDDEN_ITEMS} items can be hidden; show some again first"),
+                ));
+            }
+        }
         profile_hidden::Entity::insert(profile_hidden::ActiveModel {
             user_id: Set(user_id.into()),
             kind: Set(kind.as_str().into()),
@@ -216,7 +235,9 @@ pub async fn set_hidden(
 /// and the state of any import.
 pub async fn view(db: &DatabaseConnection, queue: &JobQueue, user_id: &str, can_import: bool) -> AppResult<SkillsView> {
     let hidden = hidden(db, user_id).await?;
-    let is_hidden = |kind: HiddenKind, key: &str| hidden.iter().any(|h| h.kind == kind.as_str() && h.key == key);
+    let hidden_set: std::collections::HashSet<(&str, &str)> =
+        hidden.iter().map(|h| (h.kind.as_str(), h.key.as_str())).collect();
+    let is_hidden = |kind: HiddenKind, key: &str| hidden_set.contains(&(kind.as_str(), key));
     let latest = latest(db, user_id).await?;
     let active_import = queue.active_for(user_id, IMPORT_KIND).await?.map(|m| jobs::view(&m));
 
