@@ -4,11 +4,22 @@
 //! survive restarts and share transactions and migrations with everything
 //! else, on SQLite and PostgreSQL alike. A worker claims a job with one
 //! conditional `UPDATE` (the row must still be claimable when the write
-//! lands), which gives each job to exactly one worker across any number of
-//! instances; the claim is a lease kept alive by a heartbeat, so a job whose
-//! instance died is taken over once its lease lapses. Progress is written to
-//! the row and announced on the store's pub/sub so open pages update live;
-//! the row stays the truth, and watchers poll it when pub/sub is down.
+//! lands; on PostgreSQL the candidate is picked with `FOR UPDATE SKIP
+//! LOCKED`, so workers never queue behind each other's rows), which gives
+//! each job to exactly one worker across any number of instances. Each claim
+//! carries a fresh token of its own; the claim is a lease kept alive by a
+//! heartbeat and timed by the database's clock, so a job whose instance died
+//! is taken over once its lease lapses. Everything an attempt writes — its
+//! progress, its results ([`Claim::hold`] inside the handler's own
+//! transaction), its outcome — is conditional on still holding that token,
+//! so an attempt that lost its lease cannot overwrite the one that took over.
+//! A failed heartbeat stops the attempt; a panic counts as a failed attempt;
+//! a job the worker gives up on (attempts used up) is handed to its
+//! handler's [`JobHandler::on_failed`] so nothing it owns stays stuck.
+//!
+//! Progress is written to the row and announced on the store's pub/sub so
+//! open pages update live; the row stays the truth, and watchers poll it
+//! when pub/sub is down.
 
 use crate::api_types::JobView;
 use crate::ssr::{
@@ -46,10 +57,63 @@ pub enum JobError {
 pub trait JobHandler: Send + Sync + 'static {
     /// Run one attempt. The returned value is stored as the job's result.
     async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError>;
+
+    /// The worker failed the job without the handler deciding so: its
+    /// attempts were used up by crashes, lost leases, panics or shutdowns.
+    /// Release whatever the job holds (a user's lock, a quota unit) and
+    /// leave its objects in a state a person can act on.
+    async fn on_failed(&self, _job: &job::Model, _message: &str) {}
+}
+
+/// One attempt's hold on its job: the job id and the token of this claim.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub job_id: String,
+    pub token: String,
+}
+
+/// The attempt no longer holds its job (its lease lapsed and another
+/// attempt took over, or the job was finished elsewhere).
+#[derive(Debug, thiserror::Error)]
+#[error("this job attempt lost its claim")]
+pub struct ClaimLost;
+
+impl Claim {
+    /// Inside a transaction that writes this attempt's results: confirm
+    /// the claim is still ours and lock the job's row until the transaction
+    /// ends, so no other attempt can take the job over half-way. Commit the
+    /// results only when this returns `Ok(true)`.
+    pub async fn hold<C: sea_orm::ConnectionTrait>(&self, txn: &C) -> Result<bool, sea_orm::DbErr> {
+        let res = job::Entity::update_many()
+            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(job::Column::Id.eq(self.job_id.as_str()))
+            .filter(job::Column::LockedBy.eq(self.token.as_str()))
+            .filter(job::Column::Status.eq(JobStatus::Running))
+            .exec(txn)
+            .await?;
+        Ok(res.rows_affected == 1)
+    }
+}
+
+/// Now by the database's clock (every instance agrees on lease times). The
+/// embedded SQLite database runs in this process, so its clock is ours.
+pub async fn db_now(db: &DatabaseConnection) -> AppResult<DateTime<Utc>> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(Utc::now());
+    }
+    let row = db
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT statement_timestamp() AS now"))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the database did not tell the time")))?;
+    Ok(row.try_get::<DateTime<Utc>>("", "now")?)
 }
 
 #[derive(Debug, Clone)]
 pub struct NewJob {
+    /// Set when the caller needs the id before the row exists (to refer to
+    /// the job from its own rows in the same transaction).
+    pub id: Option<String>,
     pub kind: String,
     pub payload: Value,
     pub owner_id: Option<String>,
@@ -59,7 +123,7 @@ pub struct NewJob {
 
 impl NewJob {
     pub fn new(kind: impl Into<String>, payload: Value) -> Self {
-        Self { kind: kind.into(), payload, owner_id: None, max_attempts: 3, run_at: None }
+        Self { id: None, kind: kind.into(), payload, owner_id: None, max_attempts: 3, run_at: None }
     }
 
     pub fn owned_by(mut self, owner_id: impl Into<String>) -> Self {
@@ -74,6 +138,56 @@ pub struct JobQueue {
     db: DatabaseConnection,
     store: SharedStore,
     wake: Arc<Notify>,
+    streams: Arc<StreamSlots>,
+}
+
+/// Open event streams, bounded per user and per instance: each holds a
+/// task and a share of the instance's pub/sub, so they cannot be unbounded.
+pub struct StreamSlots {
+    per_user: usize,
+    total: usize,
+    open: std::sync::Mutex<HashMap<String, usize>>,
+}
+
+/// One open stream; its slot frees when this is dropped (the stream ended
+/// or its client went away).
+pub struct StreamSlot {
+    slots: Arc<StreamSlots>,
+    user: String,
+}
+
+impl StreamSlots {
+    pub fn new(per_user: usize, total: usize) -> Self {
+        Self { per_user: per_user.max(1), total: total.max(1), open: Default::default() }
+    }
+
+    fn acquire(self: &Arc<Self>, user: &str) -> Option<StreamSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let total: usize = open.values().sum();
+        let mine = open.get(user).copied().unwrap_or(0);
+        if total >= self.total || mine >= self.per_user {
+            return None;
+        }
+        open.insert(user.to_string(), mine + 1);
+        Some(StreamSlot { slots: Arc::clone(self), user: user.to_string() })
+    }
+
+    /// Streams open on this instance now.
+    pub fn open(&self) -> usize {
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).values().sum()
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
 }
 
 fn channel(id: &str) -> String {
@@ -99,12 +213,29 @@ pub fn view(m: &job::Model) -> JobView {
 
 impl JobQueue {
     pub fn new(db: DatabaseConnection, store: SharedStore) -> Self {
-        Self { db, store, wake: Arc::new(Notify::new()) }
+        Self::with_stream_limits(db, store, StreamSlots::new(6, 1000))
+    }
+
+    pub fn with_stream_limits(db: DatabaseConnection, store: SharedStore, streams: StreamSlots) -> Self {
+        Self { db, store, wake: Arc::new(Notify::new()), streams: Arc::new(streams) }
+    }
+
+    /// Event streams open on this instance.
+    pub fn open_streams(&self) -> usize {
+        self.streams.open()
     }
 
     pub async fn enqueue(&self, new: NewJob) -> AppResult<String> {
+        let id = self.insert(&self.db, new).await?;
+        self.wake();
+        Ok(id)
+    }
+
+    /// Insert a job as part of the caller's transaction; call [`Self::wake`]
+    /// once it has committed.
+    pub async fn insert<C: sea_orm::ConnectionTrait>(&self, db: &C, new: NewJob) -> AppResult<String> {
         let now = Utc::now();
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = new.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         job::Entity::insert(job::ActiveModel {
             id: Set(id.clone()),
             kind: Set(new.kind),
@@ -124,10 +255,14 @@ impl JobQueue {
             updated_at: Set(now),
             finished_at: Set(None),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(db)
         .await?;
-        self.wake.notify_waiters();
         Ok(id)
+    }
+
+    /// Tell this instance's worker that there is work.
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
     }
 
     pub async fn get(&self, id: &str) -> AppResult<Option<job::Model>> {
@@ -155,38 +290,57 @@ impl JobQueue {
             .await?)
     }
 
-    /// The job's state now, then every change until it finishes. Pub/sub is
-    /// only a wake-up; each item is read from the database, and a periodic
-    /// re-read covers missed messages and a store that is down.
-    pub async fn watch(&self, id: &str) -> AppResult<BoxStream<'static, JobView>> {
-        let mut wakeups = match self.store.subscribe(&channel(id)).await {
-            Ok(s) => Some(s),
-            Err(e) => {
-                tracing::warn!(error = %e, "job progress falls back to polling");
-                None
+    /// The job's state now, then every change until it finishes, for
+    /// `viewer` (whose open streams are limited). Pub/sub is only a wake-up;
+    /// each item is read from the database, and a periodic re-read covers
+    /// missed messages and a store that is down. The watcher ends as soon as
+    /// the stream is dropped (the client went away), or when the job's row
+    /// disappears.
+    pub async fn watch(&self, id: &str, viewer: &str) -> AppResult<BoxStream<'static, JobView>> {
+        let slot = self.streams.acquire(viewer).ok_or(AppError::RateLimited { retry_after_secs: 5 })?;
+        let first = self.get(id).await?.ok_or(AppError::NotFound)?;
+        let mut wakeups = if first.status.is_finished() {
+            None
+        } else {
+            match self.store.subscribe(&channel(id)).await {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::warn!(error = %e, "job progress falls back to polling");
+                    None
+                }
             }
         };
-        let first = self.get(id).await?.ok_or(AppError::NotFound)?;
         let queue = self.clone();
         let id = id.to_string();
         let poll = if wakeups.is_some() { Duration::from_secs(2) } else { Duration::from_millis(500) };
         Ok(async_stream(move |tx| async move {
+            let _slot = slot;
             let mut last = first.updated_at;
             let mut finished = first.status.is_finished();
             if tx.send(view(&first)).await.is_err() {
                 return;
             }
             while !finished {
-                match wakeups.as_mut() {
-                    Some(w) => {
-                        tokio::select! {
-                            _ = w.next() => {}
-                            _ = tokio::time::sleep(poll) => {}
+                let woken = async {
+                    match wakeups.as_mut() {
+                        Some(w) => {
+                            tokio::select! {
+                                _ = w.next() => {}
+                                _ = tokio::time::sleep(poll) => {}
+                            }
                         }
+                        None => tokio::time::sleep(poll).await,
                     }
-                    None => tokio::time::sleep(poll).await,
+                };
+                tokio::select! {
+                    _ = tx.closed() => return,
+                    _ = woken => {}
                 }
-                let Ok(Some(current)) = queue.get(&id).await else { continue };
+                let current = match queue.get(&id).await {
+                    Ok(Some(c)) => c,
+                    Ok(None) => return,
+                    Err(_) => continue,
+                };
                 if current.updated_at != last {
                     last = current.updated_at;
                     finished = current.status.is_finished();
@@ -198,63 +352,84 @@ impl JobQueue {
         }))
     }
 
-    /// Claim one runnable job of the given kinds for `worker_id`.
-    async fn claim(&self, worker_id: &str, kinds: &[String], lease: Duration) -> AppResult<Option<job::Model>> {
-        let now = Utc::now();
+    /// Claim one runnable job of the given kinds; the claim's token is new.
+    async fn claim(&self, kinds: &[String], lease: Duration, tag: &str) -> AppResult<Option<(job::Model, Claim)>> {
+        use sea_orm::{DbBackend, TransactionTrait};
+        let now = db_now(&self.db).await?;
+        // New for every claim; it starts with the worker's tag so an
+        // operator can tell which instance holds a job.
+        let token = format!("{tag}:{}", uuid::Uuid::new_v4());
         let claimable = || {
             Condition::any()
                 .add(job::Column::Status.eq(JobStatus::Queued).and(job::Column::RunAt.lte(now)))
                 .add(job::Column::Status.eq(JobStatus::Running).and(job::Column::LockedUntil.lt(now)))
         };
-        let candidates = job::Entity::find()
-            .select_only()
-            .column(job::Column::Id)
-            .filter(job::Column::Kind.is_in(kinds.iter().cloned()))
-            .filter(claimable())
-            .order_by_asc(job::Column::RunAt)
-            .limit(4)
-            .into_tuple::<String>()
-            .all(&self.db)
-            .await?;
+        let candidates = || {
+            job::Entity::find()
+                .select_only()
+                .column(job::Column::Id)
+                .filter(job::Column::Kind.is_in(kinds.iter().cloned()))
+                .filter(claimable())
+                .order_by_asc(job::Column::RunAt)
+        };
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30));
-        for id in candidates {
-            // The claim condition is re-checked by the UPDATE itself: of two
-            // workers racing for a row, the second finds it no longer
-            // claimable (PostgreSQL re-evaluates the row after the first
-            // commits; SQLite serialises writers).
-            let claimed = job::Entity::update_many()
+        let take = |id: String| {
+            job::Entity::update_many()
                 .col_expr(job::Column::Status, Expr::value(JobStatus::Running))
-                .col_expr(job::Column::LockedBy, Expr::value(worker_id))
+                .col_expr(job::Column::LockedBy, Expr::value(token.clone()))
                 .col_expr(job::Column::LockedUntil, Expr::value(until))
                 .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
                 .col_expr(job::Column::UpdatedAt, Expr::value(now))
-                .filter(job::Column::Id.eq(id.clone()))
+                .filter(job::Column::Id.eq(id))
                 .filter(claimable())
-                .exec(&self.db)
+        };
+        let claimed = if self.db.get_database_backend() == DbBackend::Postgres {
+            // Rows another worker is claiming right now are skipped, not
+            // waited for: contention costs nothing.
+            let txn = self.db.begin().await?;
+            let id = candidates()
+                .limit(1)
+                .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked)
+                .into_tuple::<String>()
+                .one(&txn)
                 .await?;
-            if claimed.rows_affected == 1 {
-                return self.get(&id).await;
+            let won = match &id {
+                Some(id) => take(id.clone()).exec(&txn).await?.rows_affected == 1,
+                None => false,
+            };
+            txn.commit().await?;
+            id.filter(|_| won)
+        } else {
+            // SQLite serialises writers: the UPDATE re-checks the claim
+            // condition, so of two racing workers the second finds nothing.
+            let mut won = None;
+            for id in candidates().limit(4).into_tuple::<String>().all(&self.db).await? {
+                if take(id.clone()).exec(&self.db).await?.rows_affected == 1 {
+                    won = Some(id);
+                    break;
+                }
             }
-        }
-        Ok(None)
+            won
+        };
+        let Some(id) = claimed else { return Ok(None) };
+        Ok(self.get(&id).await?.map(|m| (m, Claim { job_id: id, token })))
     }
 
-    /// Update a job we hold; false if the lease was lost to another worker.
+    /// Update a job we hold; false if the claim was lost to another attempt.
     async fn update_held(
         &self,
-        id: &str,
-        worker_id: &str,
+        claim: &Claim,
         change: impl FnOnce(sea_orm::UpdateMany<job::Entity>) -> sea_orm::UpdateMany<job::Entity>,
     ) -> AppResult<bool> {
         let update = job::Entity::update_many()
             .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(job::Column::Id.eq(id))
-            .filter(job::Column::LockedBy.eq(worker_id))
+            .filter(job::Column::Id.eq(claim.job_id.as_str()))
+            .filter(job::Column::LockedBy.eq(claim.token.as_str()))
             .filter(job::Column::Status.eq(JobStatus::Running));
         let res = change(update).exec(&self.db).await?;
         let held = res.rows_affected == 1;
         if held {
-            self.announce(id).await;
+            self.announce(&claim.job_id).await;
         }
         Ok(held)
     }
@@ -283,16 +458,24 @@ pub struct JobContext {
     pub owner_id: Option<String>,
     /// 1 for the first attempt.
     pub attempt: i32,
+    /// The job's progress as the previous attempt left it (a paused import
+    /// resumes from its cursor).
+    pub previous_progress: Option<Value>,
     queue: JobQueue,
-    worker_id: String,
+    claim: Claim,
 }
 
 impl JobContext {
+    /// This attempt's claim, to [`Claim::hold`] inside result-writing transactions.
+    pub fn claim(&self) -> &Claim {
+        &self.claim
+    }
+
     /// Record progress (any JSON the UI understands) and a line for people.
     pub async fn progress(&self, progress: Value, message: Option<&str>) -> AppResult<()> {
         let message = message.map(str::to_string);
         self.queue
-            .update_held(&self.id, &self.worker_id, |u| {
+            .update_held(&self.claim, |u| {
                 u.col_expr(job::Column::Progress, Expr::value(progress))
                     .col_expr(job::Column::Message, Expr::value(message))
             })
@@ -334,6 +517,11 @@ impl Worker {
         &self.id
     }
 
+    /// The short tag that starts every claim token of this worker.
+    pub fn tag(&self) -> &str {
+        self.id.rsplit('-').next().unwrap_or(&self.id)
+    }
+
     pub fn register(mut self, kind: impl Into<String>, handler: impl JobHandler) -> Self {
         self.handlers.insert(kind.into(), Arc::new(handler));
         self
@@ -353,7 +541,7 @@ impl Worker {
         }
         let kinds: Vec<String> = this.handlers.keys().cloned().collect();
         let mut running: JoinSet<()> = JoinSet::new();
-        let mut claimed_ids: HashMap<tokio::task::Id, String> = HashMap::new();
+        let mut claimed_ids: HashMap<tokio::task::Id, Claim> = HashMap::new();
         loop {
             while let Some(done) = running.try_join_next_with_id() {
                 let id = match done {
@@ -364,13 +552,12 @@ impl Worker {
             }
             let mut claimed_any = false;
             if running.len() < this.config.concurrency && !shutdown.is_cancelled() {
-                match this.queue.claim(&this.id, &kinds, this.config.lease).await {
-                    Ok(Some(job)) => {
+                match this.queue.claim(&kinds, this.config.lease, this.tag()).await {
+                    Ok(Some((job, claim))) => {
                         claimed_any = true;
-                        let job_id = job.id.clone();
-                        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
-                        let handle = running.spawn(Arc::clone(&this).execute(job).instrument(span));
-                        claimed_ids.insert(handle.id(), job_id);
+                        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts, worker = %this.id);
+                        let handle = running.spawn(Arc::clone(&this).execute(job, claim.clone()).instrument(span));
+                        claimed_ids.insert(handle.id(), claim);
                     }
                     Ok(None) => {}
                     Err(e) => tracing::warn!(error = %e, "claiming a job failed"),
@@ -401,35 +588,54 @@ impl Worker {
                 }
             }
         }
+        // Stop what is left and wait until those tasks have really stopped
+        // (an aborted task can still be mid-write) before handing their
+        // jobs back. The interrupted attempt stays counted: a job that keeps
+        // outliving the grace period uses up its attempts and then fails
+        // cleanly instead of bouncing between instances for ever.
         running.abort_all();
-        for job_id in claimed_ids.into_values() {
+        let stopped =
+            tokio::time::timeout(Duration::from_secs(5), async { while running.join_next().await.is_some() {} }).await;
+        if stopped.is_err() {
+            tracing::warn!("some aborted jobs did not stop within 5 s; their leases will lapse instead");
+            return;
+        }
+        for claim in claimed_ids.into_values() {
             let released = this
                 .queue
-                .update_held(&job_id, &this.id, |u| {
+                .update_held(&claim, |u| {
                     u.col_expr(job::Column::Status, Expr::value(JobStatus::Queued))
                         .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
                         .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-                        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+                        .col_expr(job::Column::Message, Expr::value(Some("interrupted by a restart; it will resume")))
                 })
                 .await;
-            tracing::info!(job = %job_id, released = ?released, "job handed back at shutdown");
+            tracing::info!(job = %claim.job_id, released = ?released, "job handed back at shutdown");
         }
     }
 
-    async fn execute(self: Arc<Self>, job: job::Model) {
+    async fn execute(self: Arc<Self>, job: job::Model, claim: Claim) {
         let queue = &self.queue;
+        let Some(handler) = self.handlers.get(&job.kind).cloned() else { return };
         if job.attempts > job.max_attempts {
-            let msg = format!("gave up after {} attempts", job.max_attempts);
-            let _ = self.finish(&job.id, JobStatus::Failed, None, Some(msg)).await;
+            let msg = if job.max_attempts == 1 {
+                "It was interrupted (a restart or a crash) and could not be finished.".to_string()
+            } else {
+                format!(
+                    "It was interrupted {} times (restarts or crashes) and could not be finished.",
+                    job.max_attempts
+                )
+            };
+            self.give_up(&handler, &job, &claim, msg).await;
             return;
         }
-        let Some(handler) = self.handlers.get(&job.kind).cloned() else { return };
         let ctx = JobContext {
             id: job.id.clone(),
             owner_id: job.owner_id.clone(),
             attempt: job.attempts,
+            previous_progress: job.progress.clone(),
             queue: queue.clone(),
-            worker_id: self.id.clone(),
+            claim: claim.clone(),
         };
         let lease = self.config.lease;
         let lost = CancellationToken::new();
@@ -437,61 +643,86 @@ impl Worker {
         // being aborted at shutdown: a dead attempt must stop renewing its lease.
         let _heartbeat = AbortOnDrop({
             let queue = queue.clone();
-            let (id, worker) = (job.id.clone(), self.id.clone());
+            let claim = claim.clone();
             let lost = lost.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(lease / 3).await;
-                    let until = Utc::now() + chrono::Duration::from_std(lease).unwrap_or_default();
-                    match queue
-                        .update_held(&id, &worker, |u| u.col_expr(job::Column::LockedUntil, Expr::value(until)))
-                        .await
-                    {
+                    let renewed = match db_now(&queue.db).await {
+                        Ok(now) => {
+                            let until = now + chrono::Duration::from_std(lease).unwrap_or_default();
+                            queue
+                                .update_held(&claim, |u| u.col_expr(job::Column::LockedUntil, Expr::value(until)))
+                                .await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    match renewed {
                         Ok(true) => {}
                         Ok(false) => {
-                            tracing::warn!(job = %id, "lease lost; stopping this attempt");
+                            tracing::warn!(job = %claim.job_id, "lease lost; stopping this attempt");
                             lost.cancel();
                             return;
                         }
-                        Err(e) => tracing::warn!(job = %id, error = %e, "heartbeat failed"),
+                        Err(e) => {
+                            // Without a renewed lease another instance may
+                            // take over: stop rather than race it.
+                            tracing::warn!(job = %claim.job_id, error = %e, "heartbeat failed; stopping this attempt");
+                            lost.cancel();
+                            return;
+                        }
                     }
                 }
             })
         });
+        let attempt = std::panic::AssertUnwindSafe(handler.run(&ctx, job.payload.clone()));
         let outcome = tokio::select! {
-            r = handler.run(&ctx, job.payload.clone()) => Some(r),
+            r = futures::FutureExt::catch_unwind(attempt) => Some(r.unwrap_or_else(|_| {
+                tracing::error!(job = %job.id, "the job's handler panicked");
+                Err(JobError::Retry { message: "Something went wrong on our side; it has been logged.".into(), after: None })
+            })),
             _ = lost.cancelled() => None,
         };
         drop(_heartbeat);
         let result = match outcome {
             None => return,
-            Some(Ok(value)) => self.finish(&job.id, JobStatus::Succeeded, Some(value), None).await,
-            Some(Err(JobError::Fatal(msg))) => self.finish(&job.id, JobStatus::Failed, None, Some(msg)).await,
+            Some(Ok(value)) => self.finish(&claim, JobStatus::Succeeded, Some(value), None).await,
+            Some(Err(JobError::Fatal(msg))) => self.finish(&claim, JobStatus::Failed, None, Some(msg)).await,
             Some(Err(JobError::Retry { message, after })) => {
                 if job.attempts >= job.max_attempts {
-                    self.finish(&job.id, JobStatus::Failed, None, Some(message)).await
+                    self.give_up(&handler, &job, &claim, message).await;
+                    return;
                 } else {
                     let at = Utc::now()
                         + chrono::Duration::from_std(after.unwrap_or(backoff(job.attempts))).unwrap_or_default();
-                    self.requeue(&job.id, at, message, false).await
+                    self.requeue(&claim, at, message, false).await
                 }
             }
-            Some(Err(JobError::Pause { until, message })) => self.requeue(&job.id, until, message, true).await,
+            Some(Err(JobError::Pause { until, message })) => self.requeue(&claim, until, message, true).await,
         };
         if let Err(e) = result {
             tracing::error!(job = %job.id, error = %e, "recording the job's outcome failed");
         }
     }
 
+    /// Fail the job on the worker's decision and let its handler clean up.
+    async fn give_up(&self, handler: &Arc<dyn JobHandler>, job: &job::Model, claim: &Claim, message: String) {
+        match self.finish(claim, JobStatus::Failed, None, Some(message.clone())).await {
+            Ok(true) => handler.on_failed(job, &message).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!(job = %job.id, error = %e, "failing the job failed"),
+        }
+    }
+
     async fn finish(
         &self,
-        id: &str,
+        claim: &Claim,
         status: JobStatus,
         result: Option<Value>,
         error: Option<String>,
     ) -> AppResult<bool> {
         self.queue
-            .update_held(id, &self.id, |u| {
+            .update_held(claim, |u| {
                 u.col_expr(job::Column::Status, Expr::value(status))
                     .col_expr(job::Column::Result, Expr::value(result))
                     .col_expr(job::Column::Error, Expr::value(error))
@@ -502,9 +733,9 @@ impl Worker {
             .await
     }
 
-    async fn requeue(&self, id: &str, at: DateTime<Utc>, message: String, keep_attempt: bool) -> AppResult<bool> {
+    async fn requeue(&self, claim: &Claim, at: DateTime<Utc>, message: String, keep_attempt: bool) -> AppResult<bool> {
         self.queue
-            .update_held(id, &self.id, |u| {
+            .update_held(claim, |u| {
                 let u = u
                     .col_expr(job::Column::Status, Expr::value(JobStatus::Queued))
                     .col_expr(job::Column::RunAt, Expr::value(at))

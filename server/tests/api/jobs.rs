@@ -21,6 +21,9 @@ db_tests!(
     failing_jobs_are_retried_then_fail_with_their_message,
     a_paused_job_says_when_it_resumes_and_resumes_without_losing_an_attempt,
     shutdown_hands_a_running_job_back_to_the_queue,
+    a_job_that_keeps_outliving_shutdowns_uses_up_its_attempts,
+    an_attempt_that_lost_its_claim_cannot_write_its_results,
+    a_panicking_handler_fails_its_job_and_cleans_up,
 );
 
 fn config(lease_ms: u64) -> WorkerConfig {
@@ -101,7 +104,7 @@ impl JobHandler for Stepper {
 async fn progress_streams_to_a_watcher_until_the_job_finishes(app: TestApp) {
     let queue = app.state.jobs.clone();
     let id = queue.enqueue(NewJob::new("step", json!({})).owned_by("user-1")).await.unwrap();
-    let mut watch = queue.watch(&id).await.unwrap();
+    let mut watch = queue.watch(&id, "user-1").await.unwrap();
     let first = watch.next().await.unwrap();
     assert_eq!(first.status, "queued");
     assert_eq!(queue.active_for("user-1", "step").await.unwrap().map(|j| j.id), Some(id.clone()));
@@ -250,5 +253,145 @@ async fn shutdown_hands_a_running_job_back_to_the_queue(app: TestApp) {
     let job = queue.get(&id).await.unwrap().unwrap();
     assert_eq!(job.status, app::ssr::entities::job::JobStatus::Queued);
     assert_eq!(job.locked_by, None);
-    assert_eq!(job.attempts, 0, "the interrupted attempt is not counted");
+    assert_eq!(job.attempts, 1, "the interrupted attempt counts");
+    assert!(job.message.unwrap().contains("interrupted by a restart"));
+    // The next instance picks it up.
+    let stop = CancellationToken::new();
+    Worker::new(queue.clone(), config(5_000)).register("long", Succeed).spawn(stop.clone());
+    let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
+    stop.cancel();
+    assert_eq!(job.result, Some(json!({ "attempt": 2 })));
+}
+
+/// Hangs, and records that the worker gave up on its job.
+struct HangAndRecordFailure(Arc<Mutex<Vec<String>>>);
+
+#[async_trait]
+impl JobHandler for HangAndRecordFailure {
+    async fn run(&self, _: &JobContext, _: Value) -> Result<Value, JobError> {
+        std::future::pending().await
+    }
+    async fn on_failed(&self, job: &app::ssr::entities::job::Model, message: &str) {
+        self.0.lock().unwrap().push(format!("{}: {message}", job.id));
+    }
+}
+
+async fn claimed(queue: &JobQueue, id: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while queue.get(id).await.unwrap().unwrap().locked_by.is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "never claimed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn a_job_that_keeps_outliving_shutdowns_uses_up_its_attempts(app: TestApp) {
+    let queue = app.state.jobs.clone();
+    let mut new = NewJob::new("endless", json!({}));
+    new.max_attempts = 2;
+    let id = queue.enqueue(new).await.unwrap();
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    for round in 1..=2 {
+        let stop = CancellationToken::new();
+        let worker = Worker::new(queue.clone(), config(30_000))
+            .register("endless", HangAndRecordFailure(failures.clone()))
+            .spawn(stop.clone());
+        claimed(&queue, &id).await;
+        stop.cancel();
+        tokio::time::timeout(Duration::from_secs(10), worker).await.expect("stops").unwrap();
+        assert_eq!(queue.get(&id).await.unwrap().unwrap().attempts, round);
+    }
+    let stop = CancellationToken::new();
+    Worker::new(queue.clone(), config(30_000))
+        .register("endless", HangAndRecordFailure(failures.clone()))
+        .spawn(stop.clone());
+    let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
+    stop.cancel();
+    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
+    assert!(job.error.as_deref().unwrap().contains("interrupted 2 times"), "{job:?}");
+    assert_eq!(failures.lock().unwrap().len(), 1, "its handler was told, once, to clean up");
+}
+
+/// Waits for the test, then tries to write its result under its claim.
+struct Stale {
+    go: Arc<tokio::sync::Notify>,
+    held: Arc<Mutex<Option<bool>>>,
+    db: sea_orm::DatabaseConnection,
+}
+
+#[async_trait]
+impl JobHandler for Stale {
+    async fn run(&self, ctx: &JobContext, _: Value) -> Result<Value, JobError> {
+        use sea_orm::TransactionTrait;
+        self.go.notified().await;
+        let txn = self.db.begin().await.unwrap();
+        let held = ctx.claim().hold(&txn).await.unwrap();
+        txn.commit().await.unwrap();
+        *self.held.lock().unwrap() = Some(held);
+        Ok(json!({ "written_by": "the stale attempt" }))
+    }
+}
+
+/// An attempt whose lease lapsed while another instance took the job over
+/// finds its claim gone when it finally writes: neither its results nor its
+/// outcome land.
+async fn an_attempt_that_lost_its_claim_cannot_write_its_results(app: TestApp) {
+    use app::ssr::entities::job;
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+    let queue = app.state.jobs.clone();
+    let id = queue.enqueue(NewJob::new("stale", json!({}))).await.unwrap();
+    let go = Arc::new(tokio::sync::Notify::new());
+    let held = Arc::new(Mutex::new(None));
+    let stop = CancellationToken::new();
+    Worker::new(queue.clone(), config(30_000))
+        .register("stale", Stale { go: go.clone(), held: held.clone(), db: app.state.db.clone() })
+        .spawn(stop.clone());
+    claimed(&queue, &id).await;
+    // Another instance takes the job over (as after a lapsed lease).
+    job::Entity::update_many()
+        .col_expr(job::Column::LockedBy, Expr::value("the-attempt-that-took-over"))
+        .filter(job::Column::Id.eq(id.clone()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    go.notify_one();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while held.lock().unwrap().is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "the stale attempt never wrote");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.cancel();
+    assert_eq!(*held.lock().unwrap(), Some(false), "the claim is gone");
+    let row = queue.get(&id).await.unwrap().unwrap();
+    assert_eq!(row.status, app::ssr::entities::job::JobStatus::Running, "still the other attempt's");
+    assert_eq!(row.locked_by.as_deref(), Some("the-attempt-that-took-over"));
+    assert_eq!(row.result, None, "the stale attempt's result did not land");
+}
+
+struct Panics(Arc<Mutex<Vec<String>>>);
+
+#[async_trait]
+impl JobHandler for Panics {
+    async fn run(&self, _: &JobContext, _: Value) -> Result<Value, JobError> {
+        panic!("a bug in the handler");
+    }
+    async fn on_failed(&self, job: &app::ssr::entities::job::Model, message: &str) {
+        self.0.lock().unwrap().push(format!("{}: {message}", job.id));
+    }
+}
+
+async fn a_panicking_handler_fails_its_job_and_cleans_up(app: TestApp) {
+    let queue = app.state.jobs.clone();
+    let mut new = NewJob::new("buggy", json!({}));
+    new.max_attempts = 1;
+    let id = queue.enqueue(new).await.unwrap();
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let stop = CancellationToken::new();
+    Worker::new(queue.clone(), config(5_000)).register("buggy", Panics(failures.clone())).spawn(stop.clone());
+    let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
+    stop.cancel();
+    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
+    assert!(job.error.unwrap().contains("went wrong on our side"), "a plain message, not the panic's");
+    assert_eq!(job.locked_by, None);
+    assert_eq!(failures.lock().unwrap().len(), 1);
 }
