@@ -5,6 +5,7 @@ mod m20261122_000002_create_accounts;
 mod m20261122_000003_create_profiles;
 mod m20261122_000004_create_resumes;
 mod m20261123_000005_create_login_states;
+mod m20261123_000006_generation_ledger;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_profiles::Migration),
             Box::new(m20261122_000004_create_resumes::Migration),
             Box::new(m20261123_000005_create_login_states::Migration),
+            Box::new(m20261123_000006_generation_ledger::Migration),
         ]
     }
 }

@@ -24,8 +24,32 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
     }
-    Migrator::up(&db, None).await?;
+    migrate(&db).await?;
     Ok(db)
+}
+
+/// An arbitrary, fixed key: "proofolio migrations".
+const MIGRATION_LOCK: i64 = 0x7072_6f6f_666f_6c69;
+
+/// Bring the schema up to date. Instances starting at the same moment on
+/// one PostgreSQL database take turns: the first holds an advisory lock
+/// (inside a transaction kept open on one connection) while it migrates;
+/// the others wait for it, then find nothing left to do.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::{Statement, TransactionTrait};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let guard = db.begin().await?;
+    guard
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"),
+        ))
+        .await?;
+    let result = Migrator::up(db, None).await;
+    guard.commit().await?;
+    result
 }
 
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {
@@ -50,4 +74,17 @@ mod tests {
         assert_eq!(super::sqlite_path("sqlite::memory:"), None);
         assert_eq!(super::sqlite_path("postgres://x/y"), None);
     }
+}
+
+/// Begin a transaction that will write. On SQLite it takes the write lock
+/// at once (`BEGIN IMMEDIATE`): a deferred transaction that reads first and
+/// writes later fails with "database is locked" when another writer got in
+/// between, instead of waiting its turn. PostgreSQL ignores the option.
+pub async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

@@ -171,7 +171,7 @@ async fn after_rotation(
 ) -> AppResult<RefreshOutcome> {
     let in_grace = now - rotated_at <= policy.grace && session.expires_at > now && hard_end > now;
     if in_grace {
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let moved_on = refresh_token::Entity::find()
             .filter(refresh_token::Column::SessionId.eq(session.id.clone()))
             .filter(refresh_token::Column::RotatedAt.gt(rotated_at))

@@ -2,6 +2,7 @@
 //! `migration` crate; these mirror it.
 
 pub mod auth_event;
+pub mod generation;
 pub mod identity;
 pub mod job;
 pub mod login_state;

@@ -16,13 +16,12 @@ use crate::ssr::{
     entities::identity,
     error::{AppError, AppResult},
     jobs::{JobContext, JobError, JobHandler, JobQueue, NewJob},
-    store::SharedStore,
 };
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 /// Where a user's profile comes from.
 pub enum Source {
@@ -62,12 +61,11 @@ impl From<AppError> for StartError {
     }
 }
 
-/// Queue an import for the user unless one is already queued or running.
-/// A short store lock makes check-and-enqueue atomic across instances; with
-/// the store down, the database check alone still stops all but a race.
+/// Queue an import for the user unless one is already queued or running
+/// (a partial unique index on the jobs table holds that across instances,
+/// with or without Redis).
 pub async fn start(
     db: &DatabaseConnection,
-    store: &SharedStore,
     queue: &JobQueue,
     keys: &AuthKeys,
     user_id: &str,
@@ -75,41 +73,23 @@ pub async fn start(
     if source_for(db, keys, user_id).await?.is_none() {
         return Err(StartError::NotLinked);
     }
-    let lock = match store.try_lock(&format!("import-start:{user_id}"), Duration::from_secs(10)).await {
-        Ok(Some(lock)) => Some(lock),
-        Ok(None) => {
-            // Another request is starting one this very moment (a double
-            // click): name that import once it exists, even if it is
-            // already done by then.
-            let asked_at = Utc::now() - chrono::Duration::seconds(2);
-            for _ in 0..30 {
-                if let Some(job) = queue.latest_for(user_id, IMPORT_KIND).await? {
-                    if job.created_at >= asked_at {
-                        return Err(StartError::Running(job.id));
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
+    // One import queued or running per user: a unique index decides, so a
+    // double click, two instances or a Redis outage cannot start two.
+    if let Some(job) = queue.active_for(user_id, IMPORT_KIND).await? {
+        return Err(StartError::Running(job.id));
+    }
+    let mut job = NewJob::new(IMPORT_KIND, json!({ "user_id": user_id })).owned_by(user_id);
+    job.max_attempts = 5;
+    match queue.enqueue(job).await {
+        Ok(id) => Ok(id),
+        Err(AppError::Database(e)) if crate::ssr::error::is_unique_violation(&e) => {
+            match queue.active_for(user_id, IMPORT_KIND).await? {
+                Some(job) => Err(StartError::Running(job.id)),
+                None => Err(StartError::Failed(AppError::Conflict("an import is being started".into()))),
             }
-            return Err(StartError::Failed(AppError::Conflict("an import is being started".into())));
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "import lock unavailable; relying on the database check");
-            None
-        }
-    };
-    let result = async {
-        if let Some(job) = queue.active_for(user_id, IMPORT_KIND).await? {
-            return Err(StartError::Running(job.id));
-        }
-        let mut job = NewJob::new(IMPORT_KIND, json!({ "user_id": user_id })).owned_by(user_id);
-        job.max_attempts = 5;
-        Ok(queue.enqueue(job).await?)
+        Err(e) => Err(e.into()),
     }
-    .await;
-    if let Some(lock) = lock {
-        let _ = store.release_lock(&lock).await;
-    }
-    result
 }
 
 pub struct ImportHandler {
@@ -152,8 +132,9 @@ impl JobHandler for ImportHandler {
         progress.languages =
             profile.skills.iter().filter(|s| s.kind == crate::profile::types::SkillKind::Language).count() as u32;
         report(ctx, &progress, "Saving your profile").await;
-        let saved =
-            profiles::save(&self.db, user_id, profile, started.elapsed().as_millis() as u64).await.map_err(|e| {
+        let saved = profiles::save(&self.db, user_id, profile, started.elapsed().as_millis() as u64, Some(ctx.claim()))
+            .await
+            .map_err(|e| {
                 tracing::error!(error = ?e, "saving an imported profile failed");
                 JobError::Retry { message: format!("saving failed: {}", e.public_message()), after: None }
             })?;

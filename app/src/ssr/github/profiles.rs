@@ -13,7 +13,7 @@ use crate::ssr::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 pub const IMPORT_KIND: &str = "github_import";
@@ -53,8 +53,18 @@ pub async fn save(
     user_id: &str,
     mut profile: SkillProfile,
     duration_ms: u64,
+    claim: Option<&crate::ssr::jobs::Claim>,
 ) -> AppResult<SkillProfile> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
+    // Written by an import job: only while that attempt still holds its
+    // claim (an attempt that lost its lease must not overwrite the one that
+    // took over), and the job's row stays locked until this commits.
+    if let Some(claim) = claim {
+        if !claim.hold(&txn).await? {
+            txn.rollback().await?;
+            return Err(AppError::Conflict("this import was taken over by another attempt".into()));
+        }
+    }
     let last: Option<i32> = profile_snapshot::Entity::find()
         .select_only()
         .column_as(profile_snapshot::Column::Version.max(), "v")
@@ -129,18 +139,31 @@ pub async fn save(
         profile_repository::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
 
-    // Keep the newest few snapshots.
+    // Keep the newest few snapshots, and every one a résumé was written
+    // from (a résumé stays reproducible from the data it cites).
     // (SQLite has no OFFSET without LIMIT, so skip the newest here.)
+    let cited: std::collections::HashSet<i32> = crate::ssr::entities::resume::Entity::find()
+        .select_only()
+        .column(crate::ssr::entities::resume::Column::ProfileVersion)
+        .filter(crate::ssr::entities::resume::Column::UserId.eq(user_id))
+        .into_tuple::<i32>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
     let old: Vec<String> = profile_snapshot::Entity::find()
         .select_only()
         .column(profile_snapshot::Column::Id)
+        .column(profile_snapshot::Column::Version)
         .filter(profile_snapshot::Column::UserId.eq(user_id))
         .order_by_desc(profile_snapshot::Column::Version)
-        .into_tuple::<String>()
+        .into_tuple::<(String, i32)>()
         .all(&txn)
         .await?
         .into_iter()
         .skip(KEEP_SNAPSHOTS)
+        .filter(|(_, version)| !cited.contains(version))
+        .map(|(id, _)| id)
         .collect();
     if !old.is_empty() {
         profile_snapshot::Entity::delete_many().filter(profile_snapshot::Column::Id.is_in(old)).exec(&txn).await?;

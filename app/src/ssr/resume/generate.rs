@@ -1,9 +1,18 @@
-//! Starting, running and reading generations. One generation (or section
-//! rewrite) per user at a time across instances (a store lock with a TTL
-//! and an owner token); a daily quota per user through the store's rate
-//! limiter, handed back when the LLM is what failed; token use and an
-//! estimated cost recorded per résumé. Nothing half-valid is stored: the
-//! document is written once, complete and checked.
+//! Starting, running and reading generations. Both guards live in the
+//! database, so they hold across instances and while Redis is down:
+//!
+//! - one generation (or section rewrite) per user at a time: a résumé's
+//!   `job_id` is set while work on it is in flight, and a partial unique
+//!   index allows one such résumé per user;
+//! - a daily quota per user: one `generations` row per paid call, counted
+//!   over the last 24 hours unless refunded (transport failures, at most
+//!   [`MAX_REFUNDS_PER_DAY`] a day; work lost to a crash, always).
+//!
+//! The in-flight marker and the stored document change in one statement,
+//! so nobody ever sees a résumé as settled while its rewrite is in flight;
+//! that statement is conditional on the job attempt still holding its claim.
+//! Token use and an estimated cost are recorded per résumé. Nothing
+//! half-valid is stored: the document is written once, complete and checked.
 
 use super::{
     check::{self, Allowed},
@@ -15,39 +24,29 @@ use crate::profile::types::SkillProfile;
 use crate::resume::types::{Draft, GenerationProgress, NewResume, ResumeView, SECTIONS};
 use crate::ssr::{
     config::LlmSettings,
-    entities::resume,
-    error::{AppError, AppResult},
+    entities::{generation, job, resume},
+    error::{is_unique_violation, AppError, AppResult},
     github::profiles,
-    jobs::{JobContext, JobError, JobHandler, JobQueue, NewJob},
+    jobs::{Claim, JobContext, JobError, JobHandler, JobQueue, NewJob},
     llm::{LlmClient, LlmError, Message, Usage},
-    store::{Lock, SharedStore},
+    store::SharedStore,
 };
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 pub const GENERATE_KIND: &str = "resume_generate";
 pub const SECTION_KIND: &str = "resume_section";
-const LOCK_TTL: Duration = Duration::from_secs(15 * 60);
-const QUOTA_WINDOW: Duration = Duration::from_secs(24 * 3600);
+const QUOTA_WINDOW_HOURS: i64 = 24;
 /// Quota units one user can get back per day for generations the LLM's
 /// transport failed (timeouts, 429, 5xx). Bounded so that a user who can
 /// make the endpoint fail cannot turn it into unlimited paid calls.
 pub const MAX_REFUNDS_PER_DAY: u32 = 3;
-
-fn lock_name(user_id: &str) -> String {
-    format!("resume-writer:{user_id}")
-}
-
-fn quota_key(user_id: &str) -> String {
-    format!("quota:resume:{user_id}")
-}
-
-fn refunds_key(user_id: &str) -> String {
-    format!("quota-refunds:resume:{user_id}")
-}
 
 /// Why a generation could not start.
 #[derive(Debug)]
@@ -107,49 +106,106 @@ impl Writer {
         }
     }
 
-    /// Take a unit of today's quota and the user's writer lock.
-    async fn admit(&self, user_id: &str) -> Result<Option<Lock>, StartError> {
-        match self.store.rate_limit(&quota_key(user_id), self.settings.daily_limit, QUOTA_WINDOW).await {
-            Ok(d) if !d.allowed => return Err(StartError::Quota { retry_after_secs: d.reset_after.as_secs().max(1) }),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "quota store unavailable; allowing the generation"),
+    /// Inside `txn`: take a unit of today's quota for `job_id`, or say
+    /// when the next one frees up.
+    async fn take_quota(
+        &self,
+        txn: &DatabaseTransaction,
+        user_id: &str,
+        resume_id: &str,
+        job_id: &str,
+        kind: &str,
+    ) -> Result<(), StartError> {
+        let now = Utc::now();
+        let since = now - chrono::Duration::hours(QUOTA_WINDOW_HOURS);
+        let counted = || {
+            generation::Entity::find()
+                .filter(generation::Column::UserId.eq(user_id))
+                .filter(generation::Column::CreatedAt.gt(since))
+                .filter(generation::Column::RefundedAt.is_null())
+        };
+        let used = counted().count(txn).await.map_err(AppError::from)?;
+        if used >= u64::from(self.settings.daily_limit) {
+            let oldest = counted()
+                .order_by_asc(generation::Column::CreatedAt)
+                .one(txn)
+                .await
+                .map_err(AppError::from)?
+                .map(|g| g.created_at)
+                .unwrap_or(now);
+            let frees = oldest + chrono::Duration::hours(QUOTA_WINDOW_HOURS) - now;
+            return Err(StartError::Quota { retry_after_secs: frees.num_seconds().max(1) as u64 });
         }
-        match self.store.try_lock(&lock_name(user_id), LOCK_TTL).await {
-            Ok(Some(lock)) => Ok(Some(lock)),
-            Ok(None) => {
-                self.refund(user_id).await;
-                let busy = resume::Entity::find()
-                    .filter(resume::Column::UserId.eq(user_id))
-                    .order_by_desc(resume::Column::UpdatedAt)
-                    .one(&self.db)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|r| r.id);
-                Err(StartError::Busy(busy))
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "writer lock unavailable; relying on the job queue");
-                Ok(None)
-            }
+        generation::Entity::insert(generation::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            user_id: Set(user_id.into()),
+            resume_id: Set(resume_id.into()),
+            job_id: Set(job_id.into()),
+            kind: Set(kind.into()),
+            created_at: Set(now),
+            refunded_at: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await
+        .map_err(AppError::from)?;
+        Ok(())
+    }
+
+    /// The user's résumé with work in flight, if any.
+    async fn in_flight(&self, user_id: &str) -> Option<String> {
+        resume::Entity::find()
+            .filter(resume::Column::UserId.eq(user_id))
+            .filter(resume::Column::JobId.is_not_null())
+            .one(&self.db)
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.id)
+    }
+
+    /// A unique violation on the in-flight index means another generation
+    /// of this user holds it.
+    async fn busy_or(&self, user_id: &str, e: sea_orm::DbErr) -> StartError {
+        if is_unique_violation(&e) {
+            StartError::Busy(self.in_flight(user_id).await)
+        } else {
+            StartError::Failed(e.into())
         }
     }
 
-    /// Give back the unit taken by `admit` when the generation never
-    /// started (another one was running).
-    async fn refund(&self, user_id: &str) {
-        if let Err(e) = self.store.incr_by(&quota_key(user_id), -1).await {
+    /// Give back the unit of `job_id`'s generation. `capped`: only while
+    /// the user has had fewer than [`MAX_REFUNDS_PER_DAY`] refunds today
+    /// (transport failures the user might provoke); uncapped for work we
+    /// lost ourselves (a crash).
+    async fn refund<C: ConnectionTrait>(&self, db: &C, user_id: &str, job_id: &str, capped: bool) {
+        let now = Utc::now();
+        if capped {
+            let since = now - chrono::Duration::hours(QUOTA_WINDOW_HOURS);
+            let refunded = generation::Entity::find()
+                .filter(generation::Column::UserId.eq(user_id))
+                .filter(generation::Column::RefundedAt.gt(since))
+                .count(db)
+                .await;
+            match refunded {
+                Ok(n) if n >= u64::from(MAX_REFUNDS_PER_DAY) => {
+                    tracing::info!("daily refund cap reached; the failed generation counts against the quota");
+                    return;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "refund cap unreadable; quota not refunded");
+                    return;
+                }
+            }
+        }
+        let res = generation::Entity::update_many()
+            .col_expr(generation::Column::RefundedAt, Expr::value(Some(now)))
+            .filter(generation::Column::JobId.eq(job_id))
+            .filter(generation::Column::RefundedAt.is_null())
+            .exec(db)
+            .await;
+        if let Err(e) = res {
             tracing::warn!(error = %e, "quota not refunded");
-        }
-    }
-
-    /// Give back a unit after the LLM's transport failed, at most
-    /// [`MAX_REFUNDS_PER_DAY`] times a day per user.
-    async fn refund_transport_failure(&self, user_id: &str) {
-        match self.store.rate_limit(&refunds_key(user_id), MAX_REFUNDS_PER_DAY, QUOTA_WINDOW).await {
-            Ok(d) if d.allowed => self.refund(user_id).await,
-            Ok(_) => tracing::info!("daily refund cap reached; the failed generation counts against the quota"),
-            Err(e) => tracing::warn!(error = %e, "refund cap unavailable; quota not refunded"),
         }
     }
 
@@ -168,10 +224,12 @@ impl Writer {
             return Err(StartError::Failed(AppError::validation("target_role", "at most 80 characters")));
         }
         let Some((profile, _)) = profiles::latest(&self.db, user_id).await? else { return Err(StartError::NoProfile) };
-        let lock = self.admit(user_id).await?;
         let id = uuid::Uuid::new_v4().to_string();
+        let job_id = uuid::Uuid::new_v4().to_string();
         let now = Utc::now();
-        resume::Entity::insert(resume::ActiveModel {
+        let txn = crate::ssr::db::begin_write(&self.db).await.map_err(AppError::from)?;
+        self.take_quota(&txn, user_id, &id, &job_id, GENERATE_KIND).await?;
+        let inserted = resume::Entity::insert(resume::ActiveModel {
             id: Set(id.clone()),
             user_id: Set(user_id.into()),
             language: Set(language),
@@ -185,15 +243,20 @@ impl Writer {
             llm_calls: Set(0),
             cost_usd: Set(0.0),
             error: Set(None),
-            job_id: Set(None),
+            job_id: Set(Some(job_id.clone())),
             profile_version: Set(profile.version),
             created_at: Set(now),
             updated_at: Set(now),
         })
-        .exec_without_returning(&self.db)
-        .await
-        .map_err(AppError::from)?;
-        self.enqueue(GENERATE_KIND, user_id, &id, None, lock).await?;
+        .exec_without_returning(&txn)
+        .await;
+        if let Err(e) = inserted {
+            let _ = txn.rollback().await;
+            return Err(self.busy_or(user_id, e).await);
+        }
+        self.jobs.insert(&txn, self.job(GENERATE_KIND, user_id, &id, None, job_id)).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        self.jobs.wake();
         Ok(id)
     }
 
@@ -203,50 +266,71 @@ impl Writer {
             return Err(StartError::Failed(AppError::validation("section", "one of summary, skills, projects, work")));
         }
         let row = self.owned(user_id, resume_id).await?.ok_or(StartError::Failed(AppError::NotFound))?;
-        if row.status != "ready" {
+        if row.status != "ready" || row.job_id.is_some() {
             return Err(StartError::Busy(Some(row.id)));
         }
-        let lock = self.admit(user_id).await?;
-        self.enqueue(SECTION_KIND, user_id, resume_id, Some(section), lock).await
+        let job_id = uuid::Uuid::new_v4().to_string();
+        let txn = crate::ssr::db::begin_write(&self.db).await.map_err(AppError::from)?;
+        self.take_quota(&txn, user_id, resume_id, &job_id, SECTION_KIND).await?;
+        // Marks the résumé in flight, if it is still settled and no other
+        // résumé of this user is (the unique index).
+        let marked = resume::Entity::update_many()
+            .col_expr(resume::Column::JobId, Expr::value(Some(job_id.clone())))
+            .col_expr(resume::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(resume::Column::Id.eq(resume_id))
+            .filter(resume::Column::UserId.eq(user_id))
+            .filter(resume::Column::Status.eq("ready"))
+            .filter(resume::Column::JobId.is_null())
+            .exec(&txn)
+            .await;
+        match marked {
+            Ok(r) if r.rows_affected == 1 => {}
+            Ok(_) => {
+                let _ = txn.rollback().await;
+                return Err(StartError::Busy(Some(resume_id.to_string())));
+            }
+            Err(e) => {
+                let _ = txn.rollback().await;
+                return Err(self.busy_or(user_id, e).await);
+            }
+        }
+        self.jobs.insert(&txn, self.job(SECTION_KIND, user_id, resume_id, Some(section), job_id)).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        self.jobs.wake();
+        Ok(())
     }
 
-    async fn enqueue(
-        &self,
-        kind: &str,
-        user_id: &str,
-        resume_id: &str,
-        section: Option<&str>,
-        lock: Option<Lock>,
-    ) -> Result<(), StartError> {
-        let payload = json!({
-            "user_id": user_id, "resume_id": resume_id, "section": section,
-            "lock": lock.as_ref().map(|l| json!({ "name": l.name, "token": l.token })),
-        });
+    fn job(&self, kind: &str, user_id: &str, resume_id: &str, section: Option<&str>, job_id: String) -> NewJob {
+        let payload = json!({ "user_id": user_id, "resume_id": resume_id, "section": section });
         let mut job = NewJob::new(kind, payload).owned_by(user_id);
-        job.max_attempts = 1;
-        let job_id = self.jobs.enqueue(job).await?;
-        resume::Entity::update_many()
-            .col_expr(resume::Column::JobId, sea_orm::sea_query::Expr::value(Some(job_id)))
-            .col_expr(resume::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
-            .filter(resume::Column::Id.eq(resume_id))
-            .exec(&self.db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(())
+        job.id = Some(job_id);
+        // A generation interrupted by a restart runs once more (its quota
+        // unit is not taken again); a second interruption fails it cleanly.
+        job.max_attempts = 2;
+        job
+    }
+
+    /// The newest generation job of a résumé (finished or not).
+    pub async fn last_job(&self, resume_id: &str) -> AppResult<Option<String>> {
+        Ok(generation::Entity::find()
+            .filter(generation::Column::ResumeId.eq(resume_id))
+            .order_by_desc(generation::Column::CreatedAt)
+            .one(&self.db)
+            .await?
+            .map(|g| g.job_id))
     }
 
     pub async fn owned(&self, user_id: &str, id: &str) -> AppResult<Option<resume::Model>> {
         Ok(resume::Entity::find_by_id(id.to_string()).one(&self.db).await?.filter(|r| r.user_id == user_id))
     }
 
-    /// The résumé as its owner sees it; None for anyone else.
+    /// The résumé as its owner sees it; None for anyone else. One row,
+    /// read once: its in-flight marker and its document always agree.
     pub async fn view(&self, user_id: &str, id: &str) -> AppResult<Option<ResumeView>> {
-        let Some(r) = self.owned(user_id, id).await? else { return Ok(None) };
-        let active = match &r.job_id {
-            Some(j) => self.jobs.get(j).await?.filter(|j| !j.status.is_finished()).map(|j| j.id),
-            None => None,
-        };
-        Ok(Some(to_view(r, active)))
+        Ok(self.owned(user_id, id).await?.map(|r| {
+            let active = r.job_id.clone();
+            to_view(r, active)
+        }))
     }
 
     pub async fn list(&self, user_id: &str) -> AppResult<Vec<ResumeView>> {
@@ -256,7 +340,10 @@ impl Writer {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|r| to_view(r, None))
+            .map(|r| {
+                let active = r.job_id.clone();
+                to_view(r, active)
+            })
             .collect())
     }
 }
@@ -294,6 +381,34 @@ struct Run<'a> {
     calls: i32,
 }
 
+/// Settle the résumé of `claim`'s job: `change` applies to the row only if
+/// the résumé is still marked with this job and the attempt still holds its
+/// claim; the in-flight marker is cleared in the same statement.
+async fn settle(
+    db: &DatabaseConnection,
+    claim: Option<&Claim>,
+    resume_id: &str,
+    job_id: &str,
+    change: impl FnOnce(sea_orm::UpdateMany<resume::Entity>) -> sea_orm::UpdateMany<resume::Entity>,
+) -> AppResult<bool> {
+    let txn = db.begin().await?;
+    if let Some(claim) = claim {
+        if !claim.hold(&txn).await? {
+            txn.rollback().await?;
+            tracing::warn!(job = %job_id, "claim lost; leaving the résumé to the attempt that took over");
+            return Ok(false);
+        }
+    }
+    let update = resume::Entity::update_many()
+        .col_expr(resume::Column::JobId, Expr::value(Option::<String>::None))
+        .col_expr(resume::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(resume::Column::Id.eq(resume_id))
+        .filter(resume::Column::JobId.eq(job_id));
+    let res = change(update).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(res.rows_affected == 1)
+}
+
 #[async_trait]
 impl JobHandler for ResumeHandler {
     async fn run(&self, job: &JobContext, payload: Value) -> Result<Value, JobError> {
@@ -301,32 +416,54 @@ impl JobHandler for ResumeHandler {
         let user_id = payload["user_id"].as_str().unwrap_or_default().to_string();
         let resume_id = payload["resume_id"].as_str().unwrap_or_default().to_string();
         let section = payload["section"].as_str().map(str::to_string);
-        let lock: Option<Lock> = payload["lock"].as_object().map(|l| Lock {
-            name: l["name"].as_str().unwrap_or_default().into(),
-            token: l["token"].as_str().unwrap_or_default().into(),
-        });
-        let outcome = self.write(job, &user_id, &resume_id, section.as_deref()).await;
-        if let Some(lock) = lock {
-            if let Err(e) = w.store.release_lock(&lock).await {
-                tracing::warn!(error = %e, "writer lock not released; it expires by itself");
-            }
+        // A retried attempt whose work was already stored (or abandoned) has
+        // nothing left to do.
+        let current = w
+            .owned(&user_id, &resume_id)
+            .await
+            .map_err(|e| JobError::Retry { message: e.public_message(), after: None })?;
+        if current.as_ref().and_then(|r| r.job_id.as_deref()) != Some(job.id.as_str()) {
+            return Ok(json!({ "resume_id": resume_id, "already_settled": true }));
         }
+        let outcome = self.write(job, &user_id, &resume_id, section.as_deref()).await;
         match outcome {
             Ok(v) => Ok(v),
             Err((message, transport_failure)) => {
                 if transport_failure {
-                    w.refund_transport_failure(&user_id).await;
+                    w.refund(&w.db, &user_id, &job.id, true).await;
                 }
                 let status = if section.is_some() { "ready" } else { "failed" };
-                let _ = resume::Entity::update_many()
-                    .col_expr(resume::Column::Status, sea_orm::sea_query::Expr::value(status))
-                    .col_expr(resume::Column::Error, sea_orm::sea_query::Expr::value(Some(message.clone())))
-                    .col_expr(resume::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
-                    .filter(resume::Column::Id.eq(resume_id.as_str()))
-                    .exec(&w.db)
-                    .await;
+                let settled = settle(&w.db, Some(job.claim()), &resume_id, &job.id, |u| {
+                    u.col_expr(resume::Column::Status, Expr::value(status))
+                        .col_expr(resume::Column::Error, Expr::value(Some(message.clone())))
+                })
+                .await;
+                if let Err(e) = settled {
+                    tracing::error!(error = ?e, "recording a failed generation failed");
+                }
                 Err(JobError::Fatal(message))
             }
+        }
+    }
+
+    /// Interrupted (a crash, a restart, a lost lease) more often than it may
+    /// be retried: the résumé says so in plain words, it is no longer in
+    /// flight (the user can start again), and the quota unit comes back —
+    /// the failure was ours.
+    async fn on_failed(&self, job: &job::Model, message: &str) {
+        let w = &self.0;
+        let resume_id = job.payload["resume_id"].as_str().unwrap_or_default();
+        let user_id = job.payload["user_id"].as_str().unwrap_or_default();
+        let rewrite = job.payload["section"].is_string();
+        let text = format!("{message} Nothing was changed and your quota was not charged; please try again.");
+        let res = settle(&w.db, None, resume_id, &job.id, |u| {
+            u.col_expr(resume::Column::Status, Expr::value(if rewrite { "ready" } else { "failed" }))
+                .col_expr(resume::Column::Error, Expr::value(Some(text)))
+        })
+        .await;
+        match res {
+            Ok(_) => w.refund(&w.db, user_id, &job.id, false).await,
+            Err(e) => tracing::error!(error = ?e, resume = resume_id, "an interrupted generation could not be settled"),
         }
     }
 }
@@ -423,21 +560,21 @@ impl ResumeHandler {
             + run.usage.completion_tokens as f64 * w.settings.price_completion_per_million)
             / 1_000_000.0;
         let r = &run.row;
-        resume::Entity::update(resume::ActiveModel {
-            id: Set(r.id.clone()),
-            status: Set("ready".into()),
-            document: Set(Some(doc)),
-            prompt_tokens: Set(r.prompt_tokens + run.usage.prompt_tokens as i32),
-            completion_tokens: Set(r.completion_tokens + run.usage.completion_tokens as i32),
-            llm_calls: Set(r.llm_calls + run.calls),
-            cost_usd: Set(r.cost_usd + cost),
-            error: Set(None),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
+        let (prompt_tokens, completion_tokens) = (run.usage.prompt_tokens as i32, run.usage.completion_tokens as i32);
+        let stored = settle(&w.db, Some(job.claim()), &r.id, &job.id, |u| {
+            u.col_expr(resume::Column::Status, Expr::value("ready"))
+                .col_expr(resume::Column::Document, Expr::value(Some(doc)))
+                .col_expr(resume::Column::PromptTokens, Expr::value(r.prompt_tokens + prompt_tokens))
+                .col_expr(resume::Column::CompletionTokens, Expr::value(r.completion_tokens + completion_tokens))
+                .col_expr(resume::Column::LlmCalls, Expr::value(r.llm_calls + run.calls))
+                .col_expr(resume::Column::CostUsd, Expr::value(r.cost_usd + cost))
+                .col_expr(resume::Column::Error, Expr::value(Option::<String>::None))
         })
-        .exec(&w.db)
         .await
-        .map_err(|e| internal(e.into()))?;
+        .map_err(internal)?;
+        if !stored {
+            return Err(("This generation was taken over by another attempt.".into(), false));
+        }
         tracing::info!(
             resume = %r.id, writer = %r.writer, calls = run.calls, prompt_tokens = run.usage.prompt_tokens,
             completion_tokens = run.usage.completion_tokens, data_tokens = run.ctx.tokens, "résumé written"
