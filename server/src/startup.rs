@@ -122,7 +122,11 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(60))
         .build()?;
-    let jobs = JobQueue::new(db.clone(), store.clone());
+    let jobs = JobQueue::with_stream_limits(
+        db.clone(),
+        store.clone(),
+        app::ssr::jobs::StreamSlots::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams),
+    );
     let github = GithubApi::new(http.clone(), &settings.github.api_url, &settings.github.graphql_url());
     if settings.github.api_url.starts_with("https://api.github.com") {
         tracing::info!(part = "github", token = settings.github.token.is_some(), "real: api.github.com");

@@ -317,11 +317,15 @@ pub struct JobSettings {
     /// A claimed job is another instance's to take over once its lease
     /// lapses without a heartbeat.
     pub lease_secs: u64,
+    /// Progress event streams one user may have open at once.
+    pub max_streams_per_user: usize,
+    /// Progress event streams this instance serves at once.
+    pub max_streams: usize,
 }
 
 impl Default for JobSettings {
     fn default() -> Self {
-        Self { concurrency: 2, poll_interval_ms: 500, lease_secs: 30 }
+        Self { concurrency: 2, poll_interval_ms: 500, lease_secs: 30, max_streams_per_user: 6, max_streams: 1000 }
     }
 }
 

@@ -28,7 +28,7 @@ use axum::{
 };
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, time::Duration};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -82,7 +82,7 @@ fn not_linked() -> AppError {
     ),
     security(("bearer" = [])))]
 pub async fn start_import(State(state): State<AppState>, user: AuthUser) -> AppResult<Response> {
-    match import::start(&state.db, &state.store, &state.jobs, &state.auth, &user.user_id).await {
+    match import::start(&state.db, &state.jobs, &state.auth, &user.user_id).await {
         Ok(id) => Ok((
             StatusCode::ACCEPTED,
             Json(ImportStarted {
@@ -123,6 +123,7 @@ pub async fn get_import(
     responses(
         (status = 200, description = "text/event-stream of JobView objects", content_type = "text/event-stream", body = JobView),
         (status = 404, description = "No such import of yours", body = ErrorBody),
+        (status = 429, description = "Too many event streams open for this user or instance", body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub async fn import_events(
@@ -133,18 +134,21 @@ pub async fn import_events(
     if profiles::import_job(&state.jobs, &user.user_id, &id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    job_events(&state, &id).await
+    job_events(&state, &id, &user.user_id).await
 }
 
 /// A job as server-sent events: `progress` for its state now and every
-/// change, then `done`. Shared by imports and résumés.
-pub async fn job_events(state: &AppState, job_id: &str) -> AppResult<Response> {
-    let stream = state.jobs.watch(job_id).await?.map(|view| {
+/// change, then `done`. Shared by imports and résumés. A user has a few
+/// streams open at once at most (429 beyond), and the watcher ends as soon
+/// as the client goes away.
+pub async fn job_events(state: &AppState, job_id: &str, viewer: &str) -> AppResult<Response> {
+    let stream = state.jobs.watch(job_id, viewer).await?.map(|view| {
         let finished = matches!(view.status.as_str(), "succeeded" | "failed");
         let event = Event::default().event(if finished { "done" } else { "progress" });
         Ok::<_, std::convert::Infallible>(event.json_data(&view).unwrap_or_else(|_| Event::default().comment("?")))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    // Frequent keep-alives also notice a client that went away within seconds.
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(5))).into_response())
 }
 
 /// The signed-in user's skill profile with its evidence: languages and
@@ -203,7 +207,7 @@ pub async fn unhide(
 
 async fn import_form(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
     let Some(user) = user else { return Redirect::to("/signin?return_to=%2Fskills").into_response() };
-    match import::start(&state.db, &state.store, &state.jobs, &state.auth, &user.user_id).await {
+    match import::start(&state.db, &state.jobs, &state.auth, &user.user_id).await {
         Ok(_) | Err(StartError::Running(_)) => Redirect::to("/skills").into_response(),
         Err(StartError::NotLinked) => Redirect::to("/skills?error=not_linked").into_response(),
         Err(StartError::Failed(e)) => {

@@ -126,12 +126,17 @@ pub async fn get_one(
     responses(
         (status = 200, description = "text/event-stream of JobView objects", content_type = "text/event-stream", body = JobView),
         (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 429, description = "Too many event streams open for this user or instance", body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub async fn events(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
     let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
-    let job_id = row.job_id.ok_or(AppError::NotFound)?;
-    super::imports::job_events(&state, &job_id).await
+    // The job in flight, or the last one (its final state and `done`).
+    let job_id = match row.job_id {
+        Some(j) => j,
+        None => state.writer.last_job(&id).await?.ok_or(AppError::NotFound)?,
+    };
+    super::imports::job_events(&state, &job_id, &user.user_id).await
 }
 
 /// The résumé as a JSON Resume file (valid against the official schema;

@@ -81,6 +81,9 @@ pub struct TestApp {
     pub state: AppState,
     pub backend: Backend,
     shutdown: CancellationToken,
+    worker: Option<tokio::task::JoinHandle<()>>,
+    /// What this instance's claim tokens start with.
+    pub worker_tag: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -91,6 +94,15 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    /// The instance dies: its worker stops on the spot (no hand-back, its
+    /// jobs keep their leases until they lapse) and it stops serving.
+    pub fn kill(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.abort();
+        }
+        self.shutdown.cancel();
     }
 }
 
@@ -118,6 +130,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// Start the real application on port 0 against its own database and
 /// keyspace, with its job worker running.
 pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestApp> {
+    spawn_app_on(backend, options, 0).await
+}
+
+/// As [`spawn_app_with`], listening on `port` (0: any free port).
+pub async fn spawn_app_on(backend: Backend, options: Options, port: u16) -> Option<TestApp> {
     init_logging();
     let mut settings = Settings::default();
     settings.jobs.poll_interval_ms = 50;
@@ -155,13 +172,15 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
     }
     (options.tweak)(&mut settings);
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind the port");
     let addr = listener.local_addr().unwrap();
     let mut leptos_options = server::startup::leptos_options();
     leptos_options.site_addr = addr;
     let state = server::startup::build_state(settings, leptos_options).await.expect("application builds");
     let shutdown = CancellationToken::new();
-    server::startup::worker(&state, Duration::from_secs(2)).spawn(shutdown.clone());
+    let worker = server::startup::worker(&state, Duration::from_secs(2));
+    let worker_tag = worker.tag().to_string();
+    let worker = worker.spawn(shutdown.clone());
     let router = server::startup::router(state.clone());
     let stop = shutdown.clone();
     tokio::spawn(server::startup::serve(
@@ -171,7 +190,17 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestAp
         Duration::from_secs(2),
     ));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    Some(TestApp { github, address: format!("http://{addr}"), client, state, backend, shutdown, _dir: dir })
+    Some(TestApp {
+        github,
+        address: format!("http://{addr}"),
+        client,
+        state,
+        backend,
+        shutdown,
+        worker: Some(worker),
+        worker_tag,
+        _dir: dir,
+    })
 }
 
 /// Both store implementations, each fresh.
@@ -276,5 +305,75 @@ impl Jar {
     }
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
+    }
+}
+
+/// A Redis server of the test's own (`redis-server` on a free port, nothing
+/// on disk), which the test can kill and start again: a real outage, not a
+/// wrong URL. `None` (said loudly) when `redis-server` is not installed.
+pub struct PrivateRedis {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl PrivateRedis {
+    pub async fn start() -> Option<Self> {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            l.local_addr().unwrap().port()
+        };
+        let mut me = Self { port, child: None };
+        if let Err(e) = me.up().await {
+            unavailable("redis-server (to start a private Redis)", e);
+            return None;
+        }
+        Some(me)
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Start (again) on the same port, and wait until it answers.
+    pub async fn up(&mut self) -> std::io::Result<()> {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        self.child = Some(child);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(mut c) = redis::Client::open(self.url()).unwrap().get_multiplexed_async_connection().await {
+                if redis::cmd("PING").query_async::<String>(&mut c).await.is_ok() {
+                    return Ok(());
+                }
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(std::io::Error::other("redis-server did not answer"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: connections drop at once, as in a crash.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// The clients connected right now (CLIENT LIST), the asking one excluded.
+    pub async fn clients(&self) -> usize {
+        let mut c = redis::Client::open(self.url()).unwrap().get_multiplexed_async_connection().await.unwrap();
+        let list: String = redis::cmd("CLIENT").arg("LIST").query_async(&mut c).await.unwrap();
+        list.lines().count().saturating_sub(1)
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

@@ -9,8 +9,10 @@ mod helpers;
 
 mod auth;
 mod imports;
+mod instances;
 mod jobs;
 mod ops;
+mod outage;
 mod pages;
 mod resumes;
 mod store;

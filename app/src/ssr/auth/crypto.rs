@@ -45,7 +45,7 @@ pub fn key_material(secret: &SecretString) -> Vec<u8> {
 pub fn decoded_key(text: &str) -> Option<Vec<u8>> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
     let text = text.trim();
-    if text.len() % 2 == 0 && text.len() >= 2 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if text.len().is_multiple_of(2) && text.len() >= 2 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect();
     }
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, B64].iter().find_map(|e| e.decode(text).ok())

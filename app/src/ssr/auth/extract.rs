@@ -123,7 +123,7 @@ fn forwarded_client(headers: &http::HeaderMap, trusted_hops: u32) -> Option<std:
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .collect();
-    let index = entries.len().checked_sub(trusted_hops as usize).unwrap_or(0);
+    let index = entries.len().saturating_sub(trusted_hops as usize);
     entries.get(index)?.parse().ok()
 }
 

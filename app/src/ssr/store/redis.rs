@@ -1,16 +1,23 @@
 //! Redis implementation: one multiplexed `ConnectionManager` (reconnects by
 //! itself) for commands, Lua scripts where a check and a write must be one
-//! step, and a dedicated connection per subscription that re-subscribes
-//! after a drop. Every key and channel carries the configured prefix, so
-//! instances (and tests) can share one Redis without seeing each other.
+//! step, and ONE pub/sub connection per instance, whatever the number of
+//! subscribers: it pattern-subscribes to the instance's key prefix and fans
+//! messages out in-process, so a thousand open event streams cost Redis one
+//! client, not a thousand. It re-subscribes after a drop. Every key and
+//! channel carries the configured prefix, so instances (and tests) can
+//! share one Redis without seeing each other.
 
 use super::{millis, new_token, Lock, RateDecision, Store, StoreError, StoreResult, Subscription};
 use async_trait::async_trait;
 use futures::StreamExt;
 use redis::{aio::ConnectionManager, AsyncCommands, Script};
-use std::time::Duration;
-use tokio::sync::{mpsc, RwLock};
-use tokio_stream::wrappers::ReceiverStream;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::sync::{broadcast, watch, OnceCell, RwLock};
+use tokio_stream::wrappers::BroadcastStream;
 
 const RELEASE: &str = r#"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -43,6 +50,81 @@ pub struct RedisStore {
     connect_timeout: Duration,
     response_timeout: Duration,
     conn: RwLock<Option<ConnectionManager>>,
+    hub: OnceCell<Arc<Hub>>,
+    circuit: Circuit,
+}
+
+/// Fail fast while Redis is down: after a failure the circuit opens and
+/// calls fail at once (no connection attempt, no waiting behind a
+/// reconnect) until it is time to probe again; one call probes, and a
+/// success closes it.
+#[derive(Default)]
+struct Circuit {
+    open_until: Mutex<Option<std::time::Instant>>,
+}
+
+const CIRCUIT_OPEN_FOR: Duration = Duration::from_secs(2);
+
+impl Circuit {
+    /// `Err` while open; the first caller after the open period probes.
+    fn check(&self) -> StoreResult<()> {
+        let mut open = self.open_until.lock().unwrap_or_else(|e| e.into_inner());
+        match *open {
+            Some(until) if std::time::Instant::now() < until => {
+                Err(unavailable("redis is down (circuit open; probing again shortly)"))
+            }
+            Some(_) => {
+                // This caller probes; the others keep failing fast meanwhile.
+                *open = Some(std::time::Instant::now() + CIRCUIT_OPEN_FOR);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn record<T>(&self, result: &StoreResult<T>) {
+        let mut open = self.open_until.lock().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Err(StoreError::Unavailable(_)) => *open = Some(std::time::Instant::now() + CIRCUIT_OPEN_FOR),
+            _ => *open = None,
+        }
+    }
+}
+
+/// The instance's one pub/sub connection and its local subscribers.
+struct Hub {
+    channels: Mutex<HashMap<String, broadcast::Sender<String>>>,
+    /// True while the pattern subscription is confirmed.
+    up: watch::Sender<bool>,
+}
+
+impl Hub {
+    fn deliver(&self, channel: &str, payload: String) {
+        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = channels.get(channel) {
+            if tx.send(payload).is_err() {
+                // Nobody listens any more.
+                channels.remove(channel);
+            }
+        }
+    }
+
+    fn receiver(&self, channel: &str) -> broadcast::Receiver<String> {
+        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        channels.retain(|_, tx| tx.receiver_count() > 0);
+        channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(64).0).subscribe()
+    }
+
+    /// Local subscriptions (for tests and metrics).
+    fn subscribers(&self) -> usize {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        channels.values().map(|tx| tx.receiver_count()).sum()
+    }
+}
+
+/// Escape glob characters so the prefix matches itself only.
+fn glob_escape(s: &str) -> String {
+    s.chars().flat_map(|c| if matches!(c, '*' | '?' | '[' | ']' | '\\') { vec!['\\', c] } else { vec![c] }).collect()
 }
 
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
@@ -67,7 +149,36 @@ impl RedisStore {
         response_timeout: Duration,
     ) -> StoreResult<Self> {
         let client = redis::Client::open(url).map_err(|e| StoreError::Protocol(format!("invalid redis url: {e}")))?;
-        Ok(Self { client, prefix: prefix.into(), connect_timeout, response_timeout, conn: RwLock::new(None) })
+        Ok(Self {
+            client,
+            prefix: prefix.into(),
+            connect_timeout,
+            response_timeout,
+            conn: RwLock::new(None),
+            hub: OnceCell::new(),
+            circuit: Circuit::default(),
+        })
+    }
+
+    /// Subscribers on this instance's shared subscription right now.
+    pub fn local_subscribers(&self) -> usize {
+        self.hub.get().map_or(0, |h| h.subscribers())
+    }
+
+    /// The shared subscription, started on first use. It lives as long as
+    /// the process (one task, one connection), reconnecting with backoff.
+    async fn hub(&self) -> Arc<Hub> {
+        self.hub
+            .get_or_init(|| async {
+                let (up, _) = watch::channel(false);
+                let hub = Arc::new(Hub { channels: Mutex::new(HashMap::new()), up });
+                let pattern = format!("{}*", glob_escape(&self.prefix));
+                let timeout = self.connect_timeout.max(self.response_timeout);
+                tokio::spawn(run_hub(Arc::downgrade(&hub), self.client.clone(), pattern, timeout));
+                hub
+            })
+            .await
+            .clone()
     }
 
     fn key(&self, key: &str) -> String {
@@ -98,31 +209,69 @@ impl RedisStore {
         Ok(conn)
     }
 
-    /// Bounds every command: a hung server is an unavailable server.
+    /// Bounds every command: a hung server is an unavailable server; a
+    /// down one fails fast through the circuit.
     async fn run<T>(&self, f: impl AsyncFnOnce(ConnectionManager) -> redis::RedisResult<T>) -> StoreResult<T> {
-        let conn = self.conn().await?;
-        tokio::time::timeout(self.response_timeout + Duration::from_millis(200), f(conn))
-            .await
-            .map_err(|_| unavailable("redis did not answer in time"))?
-            .map_err(classify)
+        self.circuit.check()?;
+        let result = async {
+            let conn = self.conn().await?;
+            tokio::time::timeout(self.response_timeout + Duration::from_millis(200), f(conn))
+                .await
+                .map_err(|_| unavailable("redis did not answer in time"))?
+                .map_err(classify)
+        }
+        .await;
+        self.circuit.record(&result);
+        result
     }
 }
 
-/// A dedicated connection subscribed to `channel`, confirmed by the server.
-async fn open_subscription(
-    client: &redis::Client,
-    channel: &str,
-    timeout: Duration,
-) -> StoreResult<redis::aio::PubSub> {
+/// The hub's connection: pattern-subscribed to the prefix, confirmed.
+async fn open_hub(client: &redis::Client, pattern: &str, timeout: Duration) -> StoreResult<redis::aio::PubSub> {
     let mut pubsub = tokio::time::timeout(timeout, client.get_async_pubsub())
         .await
         .map_err(|_| unavailable("timed out connecting to redis"))?
         .map_err(classify)?;
-    tokio::time::timeout(timeout, pubsub.subscribe(channel))
+    tokio::time::timeout(timeout, pubsub.psubscribe(pattern))
         .await
         .map_err(|_| unavailable("redis did not confirm the subscription"))?
         .map_err(classify)?;
     Ok(pubsub)
+}
+
+/// Keep the shared subscription up and deliver what arrives; ends when the
+/// store is gone.
+async fn run_hub(hub: std::sync::Weak<Hub>, client: redis::Client, pattern: String, timeout: Duration) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match open_hub(&client, &pattern, timeout).await {
+            Ok(pubsub) => {
+                backoff = Duration::from_millis(100);
+                let Some(h) = hub.upgrade() else { return };
+                h.up.send_replace(true);
+                drop(h);
+                let mut messages = pubsub.into_on_message();
+                while let Some(msg) = messages.next().await {
+                    let Some(h) = hub.upgrade() else { return };
+                    let (Ok(channel), Ok(payload)) = (msg.get_channel::<String>(), msg.get_payload::<String>()) else {
+                        continue;
+                    };
+                    h.deliver(&channel, payload);
+                }
+                let Some(h) = hub.upgrade() else { return };
+                h.up.send_replace(false);
+                tracing::warn!("redis subscription dropped; re-subscribing");
+            }
+            Err(e) => {
+                if hub.strong_count() == 0 {
+                    return;
+                }
+                tracing::debug!(error = %e, "redis subscription unavailable");
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
 }
 
 #[async_trait]
@@ -217,44 +366,37 @@ impl Store for RedisStore {
 
     async fn subscribe(&self, channel: &str) -> StoreResult<Subscription> {
         let channel = self.key(channel);
-        let timeout = self.connect_timeout.max(self.response_timeout);
-        let first = open_subscription(&self.client, &channel, timeout).await?;
-        let (tx, rx) = mpsc::channel::<String>(256);
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            let mut pubsub = Some(first);
-            let mut backoff = Duration::from_millis(100);
-            loop {
-                if let Some(ps) = pubsub.take() {
-                    backoff = Duration::from_millis(100);
-                    let mut messages = ps.into_on_message();
-                    loop {
-                        tokio::select! {
-                            _ = tx.closed() => return,
-                            next = messages.next() => match next {
-                                Some(msg) => {
-                                    let Ok(payload) = msg.get_payload::<String>() else { continue };
-                                    if tx.send(payload).await.is_err() {
-                                        return;
-                                    }
-                                }
-                                None => break,
-                            },
-                        }
-                    }
-                    tracing::warn!(channel = %channel, "redis subscription dropped; re-subscribing");
-                }
-                tokio::select! {
-                    _ = tx.closed() => return,
-                    _ = tokio::time::sleep(backoff) => {}
-                }
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                match open_subscription(&client, &channel, timeout).await {
-                    Ok(ps) => pubsub = Some(ps),
-                    Err(e) => tracing::debug!(error = %e, "re-subscribe failed"),
-                }
-            }
-        });
-        Ok(ReceiverStream::new(rx).boxed())
+        let hub = self.hub().await;
+        let mut up = hub.up.subscribe();
+        let timeout = self.connect_timeout.max(self.response_timeout) + Duration::from_millis(200);
+        // Subscribed means: the shared subscription is confirmed now.
+        match tokio::time::timeout(timeout, up.wait_for(|up| *up)).await {
+            Ok(Ok(_)) => {}
+            _ => return Err(unavailable("redis subscription is not up")),
+        }
+        let rx = hub.receiver(&channel);
+        Ok(BroadcastStream::new(rx).filter_map(|m| async move { m.ok() }).boxed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_down_redis_fails_fast_until_it_is_time_to_probe() {
+        // Nothing listens on port 1.
+        let store =
+            RedisStore::new("redis://127.0.0.1:1", "t:", Duration::from_millis(300), Duration::from_millis(300))
+                .unwrap();
+        let first = store.get("k").await.unwrap_err().to_string();
+        assert!(!first.contains("circuit open"), "the first call really tried: {first}");
+        for _ in 0..50 {
+            let e = store.get("k").await.unwrap_err().to_string();
+            assert!(e.contains("circuit open"), "later calls fail at once: {e}");
+        }
+        *store.circuit.open_until.lock().unwrap() = Some(std::time::Instant::now());
+        let probe = store.get("k").await.unwrap_err().to_string();
+        assert!(!probe.contains("circuit open"), "then one call probes again: {probe}");
     }
 }
