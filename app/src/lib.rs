@@ -41,7 +41,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         if let (Some(nonce), Some(response)) =
             (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
         {
-            if let Ok(value) = http::HeaderValue::from_str(&csp::for_page(&nonce)) {
+            // Avatars come from GitHub (https); a GitHub stand-in on plain
+            // http (local runs, tests) is allowed by its own origin.
+            let images: Vec<String> = use_context::<ssr::state::AppState>()
+                .map(|s| {
+                    csp::plain_http_origins([s.settings.github.web_url.as_str(), s.settings.github.api_url.as_str()])
+                })
+                .unwrap_or_default();
+            if let Ok(value) = http::HeaderValue::from_str(&csp::for_page(&nonce, &images)) {
                 response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
             }
         }
