@@ -238,31 +238,85 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Connection-level limits for when no proxy fronts the app.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    /// A client must send its whole request head within this.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+}
+
+impl ServeLimits {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(settings.server.header_read_timeout_secs.max(1)),
+            max_connections: settings.server.max_connections.max(1),
+        }
+    }
+}
+
 /// Serve until `shutdown` resolves, then stop accepting and let in-flight
-/// requests finish, for at most `grace`.
+/// requests finish, for at most `grace`. Each connection must send its
+/// request head within the header-read timeout (slow-header clients cannot
+/// hold connections), and at most `max_connections` are served at once.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
+    limits: ServeLimits,
 ) -> std::io::Result<()> {
-    let stop = CancellationToken::new();
-    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(stop.clone().cancelled_owned());
-    let server = tokio::spawn(async move { server.await });
-    shutdown.await;
-    tracing::info!("shutting down: no new connections; finishing requests in flight");
-    stop.cancel();
-    match tokio::time::timeout(grace, server).await {
-        Ok(joined) => joined.map_err(std::io::Error::other)?,
-        Err(_) => {
-            tracing::warn!(
-                grace_secs = grace.as_secs(),
-                "requests still running after the grace period; stopping anyway"
-            );
-            Ok(())
-        }
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto, graceful::GracefulShutdown},
+        service::TowerToHyperService,
+    };
+    use tower::ServiceExt;
+
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            _ = &mut shutdown => break,
+        };
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = router.clone().map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+            req
+        });
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
     }
+    drop(listener);
+    tracing::info!("shutting down: no new connections; finishing requests in flight");
+    if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+    }
+    Ok(())
 }
 
 /// SIGTERM (what orchestrators send) or Ctrl-C.
@@ -303,7 +357,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             shutdown.cancel();
         }
     };
-    serve(listener, router(state), signal, grace).await?;
+    let limits = ServeLimits::from_settings(&state.settings);
+    serve(listener, router(state), signal, grace, limits).await?;
     shutdown.cancel();
     let _ = tokio::time::timeout(grace, worker).await;
     tracing::info!("stopped");

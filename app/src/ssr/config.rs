@@ -171,6 +171,11 @@ pub struct ServerSettings {
     /// (1: one load balancer; 2: a CDN and a load balancer). The client is
     /// the entry this many places from the right.
     pub proxy_hops: u32,
+    /// Seconds a client has to send a request's head (slow-header clients
+    /// cannot hold connections when no proxy fronts the app).
+    pub header_read_timeout_secs: u64,
+    /// Connections served at once; further ones wait to be accepted.
+    pub max_connections: usize,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     /// Unset, it is open locally and not served at all under `production`.
     pub metrics_token: Option<SecretString>,
@@ -196,6 +201,8 @@ impl Default for ServerSettings {
             request_timeout_secs: 30,
             trust_proxy: false,
             proxy_hops: 1,
+            header_read_timeout_secs: 10,
+            max_connections: 10_000,
             metrics_token: None,
         }
     }

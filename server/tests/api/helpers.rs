@@ -183,11 +183,13 @@ pub async fn spawn_app_on(backend: Backend, options: Options, port: u16) -> Opti
     let worker = worker.spawn(shutdown.clone());
     let router = server::startup::router(state.clone());
     let stop = shutdown.clone();
+    let limits = server::startup::ServeLimits::from_settings(&state.settings);
     tokio::spawn(server::startup::serve(
         listener,
         router,
         async move { stop.cancelled().await },
         Duration::from_secs(2),
+        limits,
     ));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     Some(TestApp {

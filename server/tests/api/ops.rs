@@ -298,6 +298,7 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
             let _ = rx.await;
         },
         Duration::from_secs(5),
+        server::startup::ServeLimits { header_read_timeout: Duration::from_secs(10), max_connections: 100 },
     ));
     let in_flight =
         tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
@@ -306,6 +307,44 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
     assert_eq!(in_flight.await.unwrap(), "finished", "the request in flight completed");
     tokio::time::timeout(Duration::from_secs(5), server).await.expect("server stopped").unwrap().unwrap();
     assert!(reqwest::get(format!("http://{addr}/slow")).await.is_err(), "no new connections after shutdown");
+}
+
+/// With no proxy in front, slow-header clients (slowloris) cannot hold
+/// connections: one that never finishes its request head is cut off after
+/// the header-read timeout, and at most `max_connections` are served at
+/// once — the next client is served as soon as a slot frees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_header_clients_are_cut_off_and_connections_are_capped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let router = axum::Router::new().route("/", axum::routing::get(|| async { "served" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = server::startup::ServeLimits { header_read_timeout: Duration::from_secs(1), max_connections: 2 };
+    tokio::spawn(server::startup::serve(listener, router, std::future::pending(), Duration::from_secs(1), limits));
+
+    // Two clients start a request and never finish its head.
+    let mut slow = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        slow.push(s);
+    }
+    // A third, well-behaved client: it waits for a slot, then is served.
+    let third = tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        client.get(format!("http://{addr}/")).send().await.unwrap().text().await.unwrap()
+    });
+    // The slow ones are cut off (EOF), not kept for ever.
+    for mut s in slow {
+        let mut buf = [0u8; 512];
+        let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("the server closed the slow connection")
+            .unwrap_or(0);
+        let answer = String::from_utf8_lossy(&buf[..n]).to_string();
+        assert!(n == 0 || answer.starts_with("HTTP/1.1 408"), "closed or 408: {answer:?}");
+    }
+    assert_eq!(tokio::time::timeout(Duration::from_secs(10), third).await.unwrap().unwrap(), "served");
 }
 
 /// The real binary, as an operator starts it: under the production profile
