@@ -6,6 +6,7 @@ mod m20261122_000003_create_profiles;
 mod m20261122_000004_create_resumes;
 mod m20261123_000005_create_login_states;
 mod m20261123_000006_generation_ledger;
+mod m20261123_000007_job_checkpoints;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_resumes::Migration),
             Box::new(m20261123_000005_create_login_states::Migration),
             Box::new(m20261123_000006_generation_ledger::Migration),
+            Box::new(m20261123_000007_job_checkpoints::Migration),
         ]
     }
 }

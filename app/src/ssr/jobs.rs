@@ -254,6 +254,7 @@ impl JobQueue {
             created_at: Set(now),
             updated_at: Set(now),
             finished_at: Set(None),
+            checkpoint: Set(None),
         })
         .exec_without_returning(db)
         .await?;
@@ -458,9 +459,10 @@ pub struct JobContext {
     pub owner_id: Option<String>,
     /// 1 for the first attempt.
     pub attempt: i32,
-    /// The job's progress as the previous attempt left it (a paused import
-    /// resumes from its cursor).
+    /// The job's progress as the previous attempt left it.
     pub previous_progress: Option<Value>,
+    /// What the previous attempt saved with [`JobContext::checkpoint`].
+    pub resume_from: Option<Value>,
     queue: JobQueue,
     claim: Claim,
 }
@@ -469,6 +471,13 @@ impl JobContext {
     /// This attempt's claim, to [`Claim::hold`] inside result-writing transactions.
     pub fn claim(&self) -> &Claim {
         &self.claim
+    }
+
+    /// Save where this attempt got to; a later attempt of the same job
+    /// (after a pause, a retry or a take-over) gets it as `resume_from`.
+    /// Cleared when the job finishes.
+    pub async fn checkpoint(&self, value: Value) -> AppResult<bool> {
+        self.queue.update_held(&self.claim, |u| u.col_expr(job::Column::Checkpoint, Expr::value(Some(value)))).await
     }
 
     /// Record progress (any JSON the UI understands) and a line for people.
@@ -634,6 +643,7 @@ impl Worker {
             owner_id: job.owner_id.clone(),
             attempt: job.attempts,
             previous_progress: job.progress.clone(),
+            resume_from: job.checkpoint.clone(),
             queue: queue.clone(),
             claim: claim.clone(),
         };
@@ -729,6 +739,7 @@ impl Worker {
                     .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
                     .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
                     .col_expr(job::Column::FinishedAt, Expr::value(Some(Utc::now())))
+                    .col_expr(job::Column::Checkpoint, Expr::value(Option::<Value>::None))
             })
             .await
     }

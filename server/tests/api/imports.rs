@@ -21,6 +21,7 @@ db_tests!(
     a_manifest_that_does_not_parse_is_reported_and_the_rest_imports,
     readme_markup_and_instructions_are_kept_as_inert_text,
     an_exhausted_rate_limit_pauses_the_import_until_it_resets,
+    a_budget_too_small_for_one_step_fails_clearly_instead_of_looping,
     a_secondary_rate_limit_is_waited_out_as_github_asks,
     a_bad_gateway_is_retried,
     a_revoked_token_fails_cleanly_and_keeps_the_previous_profile,
@@ -319,6 +320,22 @@ async fn an_exhausted_rate_limit_pauses_the_import_until_it_resets(app: TestApp)
     assert_eq!(view["profile"]["repositories"].as_array().unwrap().len(), 150);
     let rejected = app.github.requests().iter().filter(|r| r.path == "/graphql" && r.status != 200).count();
     assert_eq!(rejected, 0, "the import paused before GitHub had to refuse anything");
+    let pages =
+        app.github.graphql_requests().iter().filter(|r| r.operation.as_deref() == Some("ProofolioImportPage")).count();
+    assert_eq!(pages, 2, "resumed at the second page instead of reading the first again");
+}
+
+/// A budget that can never pay for one step (here: none at all per
+/// window) must not pause for ever: after a full window without progress
+/// the import fails in plain words.
+async fn a_budget_too_small_for_one_step_fails_clearly_instead_of_looping(app: TestApp) {
+    let jar = signed_in_as(&app, Account::new(19, "starved").with_generated_repos(5)).await;
+    app.github.set_budget_per_window(0, Duration::from_secs(1));
+    let id = start_import(&app, &jar).await;
+    let job = finished(&app, &jar, &id).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(job["error"].as_str().unwrap().contains("smaller than one step"), "{job}");
+    assert_eq!(job["attempts"], 1, "pauses used no attempts: {job}");
 }
 
 async fn a_secondary_rate_limit_is_waited_out_as_github_asks(app: TestApp) {
@@ -369,8 +386,9 @@ async fn two_concurrent_import_requests_start_one_job(app: TestApp) {
     assert_eq!(refused["error"]["fields"]["job_id"], started["job_id"], "409 names the running import");
     let job = finished(&app, &jar, started["job_id"].as_str().unwrap()).await;
     assert_eq!(job["status"], "succeeded");
-    let jobs = app.state.jobs.active_for("x", "github_import").await.unwrap();
-    assert!(jobs.is_none());
+    let me = get_json(&app, &jar, "/api/v1/me").await.1;
+    let active = app.state.jobs.active_for(me["id"].as_str().unwrap(), "github_import").await.unwrap();
+    assert!(active.is_none(), "this user's import is no longer active: {active:?}");
     let pages =
         app.github.graphql_requests().iter().filter(|r| r.operation.as_deref() == Some("ProofolioImportPage")).count();
     assert_eq!(pages, 1, "one import ran");

@@ -308,7 +308,7 @@ async fn a_job_that_keeps_outliving_shutdowns_uses_up_its_attempts(app: TestApp)
     stop.cancel();
     assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
     assert!(job.error.as_deref().unwrap().contains("interrupted 2 times"), "{job:?}");
-    assert_eq!(failures.lock().unwrap().len(), 1, "its handler was told, once, to clean up");
+    told_once(&failures).await;
 }
 
 /// Waits for the test, then tries to write its result under its claim.
@@ -393,5 +393,16 @@ async fn a_panicking_handler_fails_its_job_and_cleans_up(app: TestApp) {
     assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
     assert!(job.error.unwrap().contains("went wrong on our side"), "a plain message, not the panic's");
     assert_eq!(job.locked_by, None);
-    assert_eq!(failures.lock().unwrap().len(), 1);
+    told_once(&failures).await;
+}
+
+/// The handler hears of the failure once (right after the job is marked failed).
+async fn told_once(failures: &Arc<Mutex<Vec<String>>>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while failures.lock().unwrap().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the handler was never told to clean up");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(failures.lock().unwrap().len(), 1, "told once: {:?}", failures.lock().unwrap());
 }

@@ -71,6 +71,9 @@ struct Inner {
     rejected_queries: Vec<(String, String)>,
     /// GraphQL points left and when the window resets.
     remaining: i64,
+    /// Points each new window brings, and its length.
+    window_budget: i64,
+    window: chrono::Duration,
     reset_at: DateTime<Utc>,
     /// Anonymous REST requests left (GitHub allows 60 an hour).
     rest_anonymous_remaining: i64,
@@ -105,6 +108,8 @@ impl GithubStandIn {
             log: vec![],
             rejected_queries: vec![],
             remaining: 5000,
+            window_budget: 5000,
+            window: chrono::Duration::hours(1),
             reset_at: Utc::now() + chrono::Duration::hours(1),
             rest_anonymous_remaining: 60,
             latency: Duration::ZERO,
@@ -182,6 +187,16 @@ impl GithubStandIn {
         let mut inner = self.lock();
         inner.remaining = remaining;
         inner.reset_at = Utc::now() + chrono::Duration::from_std(reset_in).unwrap();
+    }
+
+    /// Every window (from now on) brings only `per_window` points (a token
+    /// whose budget other apps use up, or a plan with a tiny limit).
+    pub fn set_budget_per_window(&self, per_window: i64, window: Duration) {
+        let mut inner = self.lock();
+        inner.window_budget = per_window;
+        inner.window = chrono::Duration::from_std(window).unwrap();
+        inner.remaining = per_window;
+        inner.reset_at = Utc::now() + inner.window;
     }
 
     pub fn requests(&self) -> Vec<Logged> {
@@ -589,8 +604,8 @@ async fn graphql_endpoint(State(inner): State<Arc<Mutex<Inner>>>, headers: Heade
         .or_else(|| doc.operations.iter().next().and_then(|op| op.name.as_ref().map(|n| n.to_string())));
     // The budget resets when its window ends.
     if Utc::now() >= inner.reset_at {
-        inner.remaining = 5000;
-        inner.reset_at = Utc::now() + chrono::Duration::hours(1);
+        inner.remaining = inner.window_budget;
+        inner.reset_at = Utc::now() + inner.window;
     }
     let reset = inner.reset_at.timestamp().to_string();
     if inner.remaining <= 0 {

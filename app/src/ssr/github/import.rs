@@ -113,10 +113,19 @@ impl JobHandler for ImportHandler {
         let mut progress = ImportProgress { stage: "repositories".into(), ..Default::default() };
         let (raw, kind) = match source {
             Source::Sample => (sample::raw(), ProfileSource::Sample),
-            Source::Github(token) => match fetch_all(&api, &token, ctx, &mut progress).await {
-                Ok(raw) => (raw, ProfileSource::Github),
-                Err(e) => return Err(job_error(e, ctx, &mut progress).await),
-            },
+            Source::Github(token) => {
+                let mut checkpoint: Checkpoint =
+                    ctx.resume_from.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+                let resumed_after_pause = checkpoint.paused;
+                let pages_before = checkpoint.pages;
+                match fetch_all(&api, &token, ctx, &mut progress, &mut checkpoint).await {
+                    Ok(raw) => (raw, ProfileSource::Github),
+                    Err(e) => {
+                        let no_progress = resumed_after_pause && checkpoint.pages == pages_before;
+                        return Err(job_error(e, ctx, &mut progress, &mut checkpoint, no_progress).await);
+                    }
+                }
+            }
         };
         progress.stage = "analysing".into();
         report(ctx, &progress, "Finding your skills").await;
@@ -169,19 +178,39 @@ fn check_budget(rate: Option<RateLimit>) -> Result<(), GhError> {
     }
 }
 
+/// Where a GitHub import got to: the repository pages read so far and the
+/// cursor of the next one. Saved after every page, so an import paused by
+/// GitHub's rate limit (or taken over after a crash) resumes there.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Checkpoint {
+    raw: RawImport,
+    cursor: Option<String>,
+    /// Every repository page has been read.
+    listed: bool,
+    /// Pages read so far, across attempts.
+    pages: u32,
+    /// The last attempt ended in a pause (a rate limit).
+    paused: bool,
+    progress: ImportProgress,
+}
+
 async fn fetch_all(
     api: &GithubApi,
     token: &str,
     ctx: &JobContext,
     progress: &mut ImportProgress,
+    checkpoint: &mut Checkpoint,
 ) -> Result<RawImport, GhError> {
-    let mut raw = RawImport::default();
-    let mut cursor: Option<String> = None;
+    if checkpoint.pages > 0 {
+        *progress = checkpoint.progress.clone();
+        progress.resumes_at = None;
+    }
     let mut rate = None;
     report(ctx, progress, "Reading your repositories").await;
-    loop {
+    while !checkpoint.listed {
         check_budget(rate)?;
-        let page = fetch::page(api, token, cursor.as_deref()).await?;
+        let page = fetch::page(api, token, checkpoint.cursor.as_deref()).await?;
+        let raw = &mut checkpoint.raw;
         rate = page.rate_limit;
         if let Some(profile) = page.profile {
             raw.profile = profile;
@@ -200,12 +229,19 @@ async fn fetch_all(
         }
         raw.repositories.extend(page.repositories);
         progress.requests = api.requests_sent();
-        report(ctx, progress, "Reading your repositories").await;
+        checkpoint.pages += 1;
+        checkpoint.paused = false;
         match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
+            Some(next) => checkpoint.cursor = Some(next),
+            None => checkpoint.listed = true,
         }
+        checkpoint.progress = progress.clone();
+        if let Err(e) = ctx.checkpoint(serde_json::to_value(&*checkpoint).unwrap_or_default()).await {
+            tracing::warn!(error = %e, "import checkpoint not saved; a resumed import re-reads this page");
+        }
+        report(ctx, progress, "Reading your repositories").await;
     }
+    let mut raw = checkpoint.raw.clone();
     // Sizes GraphQL cannot express (beyond 32 bits) come from REST.
     let oversized: Vec<usize> =
         raw.repositories.iter().enumerate().filter(|(_, r)| r.needs_rest_languages()).map(|(i, _)| i).collect();
@@ -256,8 +292,31 @@ async fn fetch_all(
     Ok(raw)
 }
 
-/// What a GitHub failure means for the job.
-async fn job_error(e: GhError, ctx: &JobContext, progress: &mut ImportProgress) -> JobError {
+/// What a GitHub failure means for the job. A pause keeps the checkpoint
+/// (marked paused); if a whole fresh budget window went by without a single
+/// page read, the budget is smaller than one step of the import needs and
+/// waiting again would loop for ever: that ends the import, clearly.
+async fn job_error(
+    e: GhError,
+    ctx: &JobContext,
+    progress: &mut ImportProgress,
+    checkpoint: &mut Checkpoint,
+    no_progress_since_pause: bool,
+) -> JobError {
+    let pausing = matches!(e, GhError::RateLimited { .. } | GhError::SlowDown { .. });
+    if pausing && no_progress_since_pause {
+        return JobError::Fatal(
+            "GitHub's rate limit for your account is smaller than one step of the import needs, so waiting would \
+             not help. Try again later (other apps using your GitHub token share its budget)."
+                .into(),
+        );
+    }
+    if pausing {
+        checkpoint.paused = true;
+        if let Err(e) = ctx.checkpoint(serde_json::to_value(&*checkpoint).unwrap_or_default()).await {
+            tracing::warn!(error = %e, "import checkpoint not saved before the pause");
+        }
+    }
     match e {
         GhError::RateLimited { reset_at } => {
             let until = reset_at + chrono::Duration::seconds(1);
