@@ -75,11 +75,13 @@ test('generate a résumé with the LLM: sections appear, receipts link to the re
     expect(href).toMatch(/^https:\/\/github\.com\/(octocat\/|tokio-rs\/axum)/);
   }
 
-  // Rewrite the summary only.
+  // Rewrite the summary only: it changes, the rest stays as it was.
   const projectsBefore = await projects.innerText();
+  const summaryBefore = await page.getByTestId('section-summary').innerText();
   await page.getByTestId('regenerate-summary').click();
   await untilWritten(page, info.project.name);
-  await expect(page.getByTestId('section-summary')).toBeVisible();
+  await expect(page.getByTestId('section-summary')).not.toHaveText(summaryBefore);
+  await expect(page.getByTestId('section-summary')).toContainText('코드가 그 경험을 증명합니다');
   expect(await page.getByTestId('section-projects').innerText()).toBe(projectsBefore);
 
   const doc = await downloadJson(page);

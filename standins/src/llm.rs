@@ -153,6 +153,11 @@ fn wanted_sections(body: &Value) -> Vec<String> {
 pub fn good_answer(body: &Value) -> Value {
     let data = data_of(body);
     let ko = body["messages"][0]["content"].as_str().unwrap_or("").contains("Korean");
+    let rewrite = body["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["role"] == "user"))
+        .and_then(|m| m["content"].as_str())
+        .is_some_and(|c| c.contains("The résumé so far"));
     let skills = data["skills"].as_array().cloned().unwrap_or_default();
     let repos = data["repositories"].as_array().cloned().unwrap_or_default();
     let contributions = data["open_source_contributions"].as_array().cloned().unwrap_or_default();
@@ -160,10 +165,18 @@ pub fn good_answer(body: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for section in wanted_sections(body) {
         let value = match section.as_str() {
-            "summary" => json!(if ko {
-                format!("{}를 주로 사용하는 개발자입니다. 공개 저장소의 실제 코드로 역량을 보여 줍니다.", names.join(", "))
-            } else {
-                format!("A developer working mainly in {}. The public repositories show the work.", names.join(", "))
+            // Asked to rewrite ("differently"), a model words it anew.
+            "summary" => json!(match (ko, rewrite) {
+                (true, false) => {
+                    format!("{}를 주로 사용하는 개발자입니다. 공개 저장소의 실제 코드로 역량을 보여 줍니다.", names.join(", "))
+                }
+                (true, true) => format!("{}로 실제 서비스를 만들어 온 개발자로, 코드가 그 경험을 증명합니다.", names.join(", ")),
+                (false, false) => {
+                    format!("A developer working mainly in {}. The public repositories show the work.", names.join(", "))
+                }
+                (false, true) => {
+                    format!("Builds real services in {}, with the code to prove it.", names.join(", "))
+                }
             }),
             "skills" => json!([{
                 "name": if ko { "주요 기술" } else { "Core" },

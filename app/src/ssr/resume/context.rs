@@ -28,12 +28,10 @@ pub struct Context {
     pub tokens: usize,
 }
 
-/// A conservative token estimate without a tokenizer: ASCII runs at about
-/// four characters a token, every other character (Hangul) one token.
-pub fn estimate_tokens(s: &str) -> usize {
-    let (ascii, other) =
-        s.chars().fold((0usize, 0usize), |(a, o), c| if c.is_ascii() { (a + 1, o) } else { (a, o + 1) });
-    ascii.div_ceil(4) + other
+/// Tokens of `s` as OpenAI's current models count them (`o200k_base`).
+/// Other endpoints' tokenizers differ a little; the budget leaves room.
+pub fn count_tokens(s: &str) -> usize {
+    tiktoken_rs::o200k_base_singleton().encode_ordinary(s).len()
 }
 
 fn cut(s: &Option<String>, max: usize) -> Value {
@@ -159,7 +157,7 @@ pub fn build(profile: &SkillProfile, budget: usize) -> Context {
     loop {
         let (data, refs) = render(profile, &l);
         let text = serde_json::to_string(&data).unwrap_or_default();
-        let tokens = estimate_tokens(&text);
+        let tokens = count_tokens(&text);
         let can_shrink =
             l.readme > 120 || l.repos > 3 || l.skills > 8 || l.contributions > 2 || l.prs > 2 || l.description > 80;
         if tokens <= budget || !can_shrink {
@@ -183,12 +181,13 @@ pub fn build(profile: &SkillProfile, budget: usize) -> Context {
 
 #[cfg(test)]
 mod tests {
-    use super::estimate_tokens;
+    use super::count_tokens;
 
     #[test]
-    fn token_estimates_count_hangul_per_character() {
-        assert_eq!(estimate_tokens("abcd"), 1);
-        assert_eq!(estimate_tokens("abcde"), 2);
-        assert_eq!(estimate_tokens("안녕하세요"), 5);
+    fn tokens_are_counted_by_the_real_tokenizer() {
+        assert_eq!(count_tokens(""), 0);
+        assert_eq!(count_tokens("hello world"), 2);
+        let korean = count_tokens("안녕하세요, 백엔드 개발자입니다.");
+        assert!((3..=15).contains(&korean), "{korean}");
     }
 }

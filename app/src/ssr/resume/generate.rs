@@ -520,7 +520,9 @@ impl ResumeHandler {
             None => SECTIONS.to_vec(),
         };
         let current = section.and(row.document.clone());
-        let instructions_tokens = 900 + current.as_ref().map(|d| context::estimate_tokens(&d.to_string())).unwrap_or(0);
+        let instructions_tokens =
+            prompt::instruction_tokens(row.language == "ko", &sections, row.target_role.as_deref())
+                + current.as_ref().map(|d| context::count_tokens(&d.to_string()) + 32).unwrap_or(0);
         let ctx = context::build(&profile, PROMPT_BUDGET.saturating_sub(instructions_tokens));
         let mut extra_urls = vec![profile.account.url.clone()];
         extra_urls.extend(profile.account.website.clone());
@@ -680,7 +682,7 @@ impl Run<'_> {
             let prompt_estimate = prompt::prompt_tokens(&messages) as u32;
             let usage = answer.usage.unwrap_or(Usage {
                 prompt_tokens: prompt_estimate,
-                completion_tokens: context::estimate_tokens(&answer.text) as u32,
+                completion_tokens: context::count_tokens(&answer.text) as u32,
             });
             self.usage.prompt_tokens += usage.prompt_tokens;
             self.usage.completion_tokens += usage.completion_tokens;

@@ -2,7 +2,7 @@
 //! block; repository text inside it is quoted data, and the instructions
 //! say that nothing in it is an instruction.
 
-use super::context::{estimate_tokens, Context};
+use super::context::{count_tokens, Context};
 use crate::ssr::llm::Message;
 use serde_json::{json, Value};
 
@@ -105,7 +105,14 @@ pub fn messages(
     vec![Message::system(instructions(ko, sections)), Message::user(user)]
 }
 
-/// Estimated prompt tokens of `messages`.
+/// Prompt tokens of `messages` (content plus the few tokens of framing
+/// each chat message costs).
 pub fn prompt_tokens(messages: &[Message]) -> usize {
-    messages.iter().map(|m| estimate_tokens(&m.content) + 4).sum()
+    messages.iter().map(|m| count_tokens(&m.content) + 4).sum()
+}
+
+/// Tokens of everything in the prompt but the data block.
+pub fn instruction_tokens(ko: bool, sections: &[&str], target_role: Option<&str>) -> usize {
+    // Two messages' framing, "DATA:", the role's field.
+    count_tokens(&instructions(ko, sections)) + count_tokens(target_role.unwrap_or("")) + 32
 }
