@@ -129,13 +129,22 @@ impl JobHandler for ImportHandler {
         };
         progress.stage = "analysing".into();
         report(ctx, &progress, "Finding your skills").await;
-        let mut profile = analyze::build_profile(&raw, &self.dict, Utc::now(), kind);
+        let (repositories_read, pull_requests_read) = (raw.repositories.len() as u32, raw.pull_requests.len() as u32);
+        // CPU-bound (every manifest of every repository is parsed): off the
+        // async runtime, so a hostile repository cannot stall its workers.
+        let dict = self.dict.clone();
+        let mut profile = tokio::task::spawn_blocking(move || analyze::build_profile(&raw, &dict, Utc::now(), kind))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "building the profile failed");
+                JobError::Fatal("Your repositories could not be analysed; it has been logged.".into())
+            })?;
         profile.stats = ImportStats {
             github_requests: api.requests_sent(),
             duration_ms: 0,
-            repositories_read: raw.repositories.len() as u32,
+            repositories_read,
             manifests_read: progress.manifests,
-            pull_requests_read: raw.pull_requests.len() as u32,
+            pull_requests_read,
         };
         progress.stage = "saving".into();
         progress.languages =

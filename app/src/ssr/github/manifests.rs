@@ -23,6 +23,9 @@ pub const MANIFESTS: &[(&str, &str)] = &[
 
 /// At most this many dependencies are kept per manifest.
 pub const MAX_DEPENDENCIES: usize = 200;
+/// Larger manifests are not read (real ones are a few KB; GitHub's blob
+/// text for a hostile repository can be megabytes).
+pub const MAX_MANIFEST_BYTES: usize = 256 * 1024;
 
 pub fn ecosystem(path: &str) -> Option<Ecosystem> {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -43,6 +46,9 @@ pub fn ecosystem(path: &str) -> Option<Ecosystem> {
 /// The declared dependencies of the manifest at `path`, or why it could not be read.
 pub fn dependencies(path: &str, text: &str) -> Result<Vec<String>, String> {
     let name = path.rsplit('/').next().unwrap_or(path);
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(format!("too large to read (over {} KB)", MAX_MANIFEST_BYTES / 1024));
+    }
     let mut deps = match name {
         "Cargo.toml" => cargo(text),
         "package.json" => json_keys(text, &["dependencies", "devDependencies", "peerDependencies"]),
@@ -171,33 +177,98 @@ fn pyproject(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Text between `<tag>` and `</tag>` in `block`, if any.
-fn xml_text<'a>(block: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let start = block.find(&open)? + open.len();
-    let end = block[start..].find(&format!("</{tag}>"))?;
-    Some(block[start..start + end].trim())
+/// Walk an XML document once, front to back (quick-xml: linear in its
+/// length, however hostile), calling `on` with each element's path of
+/// local names on open, on text and on close.
+fn walk_xml(text: &str, mut on: impl FnMut(XmlEvent<'_>)) -> Result<(), String> {
+    use quick_xml::{events::Event, Reader};
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut path: Vec<String> = Vec::new();
+    let name = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(name(e.local_name().as_ref()));
+                on(XmlEvent::Open { path: &path, attrs: &e });
+            }
+            Ok(Event::Empty(e)) => {
+                path.push(name(e.local_name().as_ref()));
+                on(XmlEvent::Open { path: &path, attrs: &e });
+                on(XmlEvent::Close { path: &path });
+                path.pop();
+            }
+            Ok(Event::Text(t)) => {
+                let text = t.unescape().map_err(|e| format!("not valid XML: {e}"))?;
+                on(XmlEvent::Text { path: &path, text: text.trim() });
+            }
+            Ok(Event::End(_)) => {
+                on(XmlEvent::Close { path: &path });
+                path.pop();
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("not valid XML: {e}")),
+        }
+        if path.len() > 64 {
+            return Err("nested too deeply".into());
+        }
+    }
+    if !path.is_empty() {
+        return Err(format!("<{}> is never closed", path.last().map(String::as_str).unwrap_or("?")));
+    }
+    Ok(())
+}
+
+enum XmlEvent<'a> {
+    Open { path: &'a [String], attrs: &'a quick_xml::events::BytesStart<'a> },
+    Text { path: &'a [String], text: &'a str },
+    Close { path: &'a [String] },
+}
+
+fn attribute(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
+    e.try_get_attribute(key).ok().flatten().and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
 fn pom(text: &str) -> Result<Vec<String>, String> {
-    if !text.contains("<project") {
+    // Dependencies first, then the parent, then plugins (the order their
+    // evidence is listed in).
+    let mut found: [Vec<String>; 3] = Default::default();
+    let mut current: Option<(usize, usize, Option<String>, Option<String>)> = None;
+    let mut saw_project = false;
+    walk_xml(text, |ev| match ev {
+        XmlEvent::Open { path, .. } => {
+            let last = path.last().map(String::as_str);
+            if path.len() == 1 && last == Some("project") {
+                saw_project = true;
+            }
+            if let Some(kind) = ["dependency", "parent", "plugin"].iter().position(|t| Some(*t) == last) {
+                current = Some((kind, path.len(), None, None));
+            }
+        }
+        XmlEvent::Text { path, text } => {
+            if let Some((_, depth, group, artifact)) = current.as_mut() {
+                if path.len() == *depth + 1 {
+                    match path.last().map(String::as_str) {
+                        Some("groupId") => *group = Some(text.to_string()),
+                        Some("artifactId") => *artifact = Some(text.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        XmlEvent::Close { path } => {
+            if current.as_ref().is_some_and(|(_, depth, ..)| *depth == path.len()) {
+                if let Some((kind, _, Some(g), Some(a))) = current.take() {
+                    found[kind].push(format!("{g}:{a}"));
+                }
+            }
+        }
+    })?;
+    if !saw_project {
         return Err("no <project> element".into());
     }
-    let mut out = Vec::new();
-    for tag in ["dependency", "parent", "plugin"] {
-        let open = format!("<{tag}>");
-        let close = format!("</{tag}>");
-        let mut rest = text;
-        while let Some(start) = rest.find(&open) {
-            let body = &rest[start + open.len()..];
-            let Some(end) = body.find(&close) else { return Err(format!("<{tag}> is never closed")) };
-            let block = &body[..end];
-            if let (Some(g), Some(a)) = (xml_text(block, "groupId"), xml_text(block, "artifactId")) {
-                out.push(format!("{g}:{a}"));
-            }
-            rest = &body[end..];
-        }
-    }
-    Ok(out)
+    Ok(found.concat())
 }
 
 fn gradle(text: &str) -> Vec<String> {
@@ -275,24 +346,25 @@ fn pubspec(text: &str) -> Result<Vec<String>, String> {
 }
 
 fn csproj(text: &str) -> Result<Vec<String>, String> {
-    if !text.contains("<Project") {
-        return Err("no <Project> element".into());
-    }
     let mut out = Vec::new();
-    // The web SDK is ASP.NET Core even without a package reference.
-    if text.contains("Sdk=\"Microsoft.NET.Sdk.Web\"") {
-        out.push("Microsoft.AspNetCore.App".to_string());
-    }
-    let mut rest = text;
-    while let Some(i) = rest.find("<PackageReference") {
-        rest = &rest[i + 1..];
-        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
-        if let Some(j) = tag.find("Include=\"") {
-            let v = &tag[j + 9..];
-            if let Some(end) = v.find('"') {
-                out.push(v[..end].to_string());
+    let mut saw_project = false;
+    walk_xml(text, |ev| {
+        if let XmlEvent::Open { path, attrs } = ev {
+            match path.last().map(String::as_str) {
+                Some("Project") if path.len() == 1 => {
+                    saw_project = true;
+                    // The web SDK is ASP.NET Core even without a package reference.
+                    if attribute(attrs, "Sdk").as_deref() == Some("Microsoft.NET.Sdk.Web") {
+                        out.push("Microsoft.AspNetCore.App".to_string());
+                    }
+                }
+                Some("PackageReference") => out.extend(attribute(attrs, "Include")),
+                _ => {}
             }
         }
+    })?;
+    if !saw_project {
+        return Err("no <Project> element".into());
     }
     Ok(out)
 }
@@ -325,6 +397,18 @@ nix = "0.29"
         let e = dependencies("package.json", "{\"dependencies\": {\"react\": ").unwrap_err();
         assert!(e.starts_with("not valid JSON"), "{e}");
         assert!(dependencies("pom.xml", "<dependency>").is_err());
+        assert!(dependencies("x.csproj", "<Project><PackageReference Include=").is_err());
+    }
+
+    #[test]
+    fn hostile_xml_is_refused_or_read_in_one_pass() {
+        // Thousands of unterminated tags: one pass finds the error.
+        let hostile = format!("<Project>{}", "<PackageReference ".repeat(10_000));
+        assert!(dependencies("Api.csproj", &hostile).is_err());
+        let too_big = format!("<project>{}</project>", " ".repeat(MAX_MANIFEST_BYTES));
+        assert!(dependencies("pom.xml", &too_big).unwrap_err().contains("too large"));
+        let deep = format!("<project>{}", "<a>".repeat(100));
+        assert!(dependencies("pom.xml", &deep).is_err());
     }
 
     #[test]
