@@ -46,3 +46,10 @@ impl FromRef<AppState> for axum_extra::extract::cookie::Key {
         state.auth.cookie_key.clone()
     }
 }
+
+impl AppState {
+    /// The browser cookies' names for this deployment (prefixed over https).
+    pub fn cookie_names(&self) -> super::auth::CookieNames {
+        super::auth::CookieNames::for_public_url(&self.public_url)
+    }
+}

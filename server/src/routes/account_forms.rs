@@ -119,6 +119,6 @@ async fn delete(
         return Ok(back_with_error("/settings/account", "confirm", &[]));
     }
     accounts::delete(&state.db, &user.user_id).await?;
-    let jar = super::auth::without_session_cookies(jar);
+    let jar = super::auth::without_session_cookies(&state, jar);
     Ok((jar, Redirect::to("/")).into_response())
 }

@@ -11,7 +11,7 @@ use app::{
             providers::{ExternalIdentity, PendingLogin, ProviderError},
             sessions::{self, ClientInfo, RefreshOutcome},
             tokens::ACCESS_TTL_SECS,
-            ACCESS_COOKIE, LOGIN_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH, SIGNED_IN_COOKIE,
+            REFRESH_COOKIE_PATH,
         },
         error::{AppError, AppResult},
         state::AppState,
@@ -84,16 +84,19 @@ fn base_cookie(
 /// Set the browser's credentials for a session.
 fn with_session_cookies(state: &AppState, jar: CookieJar, access: String, refresh: String) -> CookieJar {
     let refresh_age = Duration::from_secs(sessions::REFRESH_TTL_DAYS as u64 * 86_400);
-    jar.add(base_cookie(state, ACCESS_COOKIE, access, "/", Duration::from_secs(ACCESS_TTL_SECS as u64)))
-        .add(base_cookie(state, REFRESH_COOKIE, refresh, REFRESH_COOKIE_PATH, refresh_age))
-        .add(base_cookie(state, SIGNED_IN_COOKIE, "1".into(), "/", refresh_age))
+    let names = state.cookie_names();
+    jar.add(base_cookie(state, names.access, access, "/", Duration::from_secs(ACCESS_TTL_SECS as u64)))
+        .add(base_cookie(state, names.refresh, refresh, REFRESH_COOKIE_PATH, refresh_age))
+        .add(base_cookie(state, names.signed_in, "1".into(), "/", refresh_age))
 }
 
 /// Forget the browser's credentials (sign-out, deletion, a dead session).
-pub fn without_session_cookies(jar: CookieJar) -> CookieJar {
-    jar.remove(Cookie::build(ACCESS_COOKIE).path("/"))
-        .remove(Cookie::build(REFRESH_COOKIE).path(REFRESH_COOKIE_PATH))
-        .remove(Cookie::build(SIGNED_IN_COOKIE).path("/"))
+pub fn without_session_cookies(state: &AppState, jar: CookieJar) -> CookieJar {
+    let names = state.cookie_names();
+    let secure = secure(state);
+    jar.remove(Cookie::build(names.access).path("/").secure(secure))
+        .remove(Cookie::build(names.refresh).path(REFRESH_COOKIE_PATH).secure(secure))
+        .remove(Cookie::build(names.signed_in).path("/").secure(secure))
 }
 
 /// Per-address limit on sign-in, callback and refresh (IPv6 by /64). With
@@ -173,7 +176,7 @@ async fn begin(
     login_states::record(&state.db, &pending.state).await?;
     let value = serde_json::to_string(&pending).map_err(anyhow::Error::from)?;
     let jar = jar.add(
-        Cookie::build((LOGIN_COOKIE, value))
+        Cookie::build((state.cookie_names().login, value))
             .path(LOGIN_COOKIE_PATH)
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -207,9 +210,10 @@ async fn callback(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     rate_limit(&state, "callback", &client).await?;
-    let pending: Option<PendingLogin> = private.get(LOGIN_COOKIE).and_then(|c| serde_json::from_str(c.value()).ok());
+    let login_cookie = state.cookie_names().login;
+    let pending: Option<PendingLogin> = private.get(login_cookie).and_then(|c| serde_json::from_str(c.value()).ok());
     // The login cookie is single-use whatever happens next.
-    let private = private.remove(Cookie::build(LOGIN_COOKIE).path(LOGIN_COOKIE_PATH));
+    let private = private.remove(Cookie::build(login_cookie).path(LOGIN_COOKIE_PATH).secure(secure(&state)));
     let fail =
         |private: PrivateCookieJar, status, en: &str, ko: &str| (private, failure_page(status, en, ko)).into_response();
 
@@ -389,7 +393,7 @@ pub async fn refresh(
     let from_body = body.and_then(|b| b.0.refresh_token);
     let (token, via_cookie) = match from_body {
         Some(t) => (t, false),
-        None => match jar.get(REFRESH_COOKIE) {
+        None => match jar.get(state.cookie_names().refresh) {
             Some(c) => (c.value().to_string(), true),
             None => return Err(AppError::Unauthorized),
         },
@@ -409,7 +413,7 @@ pub async fn refresh(
             Ok(Json(body).into_response())
         }
         Err(AppError::Unauthorized) if via_cookie => {
-            Ok((without_session_cookies(jar), AppError::Unauthorized).into_response())
+            Ok((without_session_cookies(&state, jar), AppError::Unauthorized).into_response())
         }
         Err(e) => Err(e),
     }
@@ -439,14 +443,16 @@ pub async fn refresh_and_return(
     if site == "cross-site" || site == "same-site" {
         return Ok(Redirect::to(&target).into_response());
     }
-    let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
-        return Ok((without_session_cookies(jar), Redirect::to(&target)).into_response());
+    let Some(token) = jar.get(state.cookie_names().refresh).map(|c| c.value().to_string()) else {
+        return Ok((without_session_cookies(&state, jar), Redirect::to(&target)).into_response());
     };
     match do_refresh(&state, &token, &client).await {
         Ok((access, refresh)) => {
             Ok((with_session_cookies(&state, jar, access, refresh), Redirect::to(&target)).into_response())
         }
-        Err(AppError::Unauthorized) => Ok((without_session_cookies(jar), Redirect::to(&target)).into_response()),
+        Err(AppError::Unauthorized) => {
+            Ok((without_session_cookies(&state, jar), Redirect::to(&target)).into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -461,11 +467,11 @@ fn wants_html(headers: &HeaderMap) -> bool {
     is_form || accepts_html
 }
 
-fn signed_out(jar: CookieJar, headers: &HeaderMap) -> Response {
+fn signed_out(state: &AppState, jar: CookieJar, headers: &HeaderMap) -> Response {
     if wants_html(headers) {
-        (without_session_cookies(jar), Redirect::to("/")).into_response()
+        (without_session_cookies(state, jar), Redirect::to("/")).into_response()
     } else {
-        (without_session_cookies(jar), StatusCode::NO_CONTENT).into_response()
+        (without_session_cookies(state, jar), StatusCode::NO_CONTENT).into_response()
     }
 }
 
@@ -481,7 +487,7 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     let session = match &user {
         Some(u) => Some((u.user_id.clone(), u.session_id.clone())),
-        None => match jar.get(REFRESH_COOKIE) {
+        None => match jar.get(state.cookie_names().refresh) {
             Some(c) => sessions::by_refresh_token(&state.db, c.value()).await?.map(|s| (s.user_id, s.id)),
             None => None,
         },
@@ -492,7 +498,7 @@ pub async fn logout(
                 .await?;
         }
     }
-    Ok(signed_out(jar, &headers))
+    Ok(signed_out(&state, jar, &headers))
 }
 
 /// End every session of the signed-in user, on every device.
@@ -515,7 +521,7 @@ pub async fn logout_all(
         audit::Event::new("signed_out_everywhere", &client).user(&user.user_id).detail(format!("{ended} sessions")),
     )
     .await?;
-    Ok(signed_out(jar, &headers))
+    Ok(signed_out(&state, jar, &headers))
 }
 
 /// The sign-in options this server offers.
@@ -527,6 +533,7 @@ pub async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderView>>
 
 /// Used by the page middleware: is there a signed-in hint but no valid access cookie?
 pub fn needs_refresh(state: &AppState, parts: &axum::http::request::Parts) -> bool {
-    cookie(parts, SIGNED_IN_COOKIE).is_some()
-        && cookie(parts, ACCESS_COOKIE).and_then(|t| state.auth.tokens.verify(t)).is_none()
+    let names = state.cookie_names();
+    cookie(parts, names.signed_in).is_some()
+        && cookie(parts, names.access).and_then(|t| state.auth.tokens.verify(t)).is_none()
 }

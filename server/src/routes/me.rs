@@ -64,7 +64,7 @@ pub async fn update_me(
     security(("bearer" = [])))]
 pub async fn delete_me(State(state): State<AppState>, user: AuthUser, jar: CookieJar) -> AppResult<Response> {
     accounts::delete(&state.db, &user.user_id).await?;
-    let jar = super::auth::without_session_cookies(jar);
+    let jar = super::auth::without_session_cookies(&state, jar);
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

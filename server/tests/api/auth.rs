@@ -872,3 +872,44 @@ async fn expired_page_sessions_refresh_on_navigation_without_javascript() {
         .unwrap();
     assert!(res.headers().get("set-cookie").is_none());
 }
+
+/// Over https the session cookies carry the browser-enforced prefixes
+/// (`__Host-`: Secure, path `/`, no Domain; `__Secure-` for the path-scoped
+/// refresh cookie), HSTS is sent, and an unprefixed cookie is not accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_session_cookies_are_host_prefixed() {
+    let options = Options {
+        tweak: Box::new(|s| {
+            s.server.public_url = Some("https://proofolio.test".into());
+            s.auth.demo = app::ssr::config::DemoMode::Always;
+        }),
+        ..Default::default()
+    };
+    let app = spawn_app_with(Backend::Sqlite, options).await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/auth/demo"))
+        .header("origin", "https://proofolio.test")
+        .form(&[("return_to", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    let set: Vec<String> =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let find = |name: &str| set.iter().find(|c| c.starts_with(&format!("{name}="))).cloned();
+    let access = find("__Host-pf_access").unwrap_or_else(|| panic!("{set:?}"));
+    assert!(access.contains("Secure") && access.contains("Path=/") && !access.contains("Domain"), "{access}");
+    let refresh = find("__Secure-pf_refresh").unwrap_or_else(|| panic!("{set:?}"));
+    assert!(refresh.contains("Secure") && refresh.contains("Path=/api/v1/auth"), "{refresh}");
+    assert!(find("pf_access").is_none(), "no unprefixed session cookie: {set:?}");
+
+    let token = access.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    let me = |cookie: String| {
+        let app = &app;
+        async move { app.client.get(app.url("/api/v1/me")).header("cookie", cookie).send().await.unwrap().status() }
+    };
+    assert_eq!(me(format!("__Host-pf_access={token}")).await, 200);
+    assert_eq!(me(format!("pf_access={token}")).await, 401, "the unprefixed name is not read");
+}

@@ -121,7 +121,19 @@ async fn abandoned_event_streams_end_and_share_one_redis_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redis_outage_degrades_and_recovers_without_a_restart() {
     let Some(mut redis) = PrivateRedis::start().await else { return };
-    let options = Options { redis_url: Some(redis.url()), tweak: Box::new(|s| s.llm.daily_limit = 3) };
+    // A model that takes a couple of seconds, so two requests really overlap.
+    let llm = standins::llm::LlmStandIn::start().await;
+    llm.set_chunk_delay(Duration::from_millis(40));
+    let llm_url = llm.base_url.clone();
+    let options = Options {
+        redis_url: Some(redis.url()),
+        tweak: Box::new(move |s| {
+            s.llm.daily_limit = 3;
+            s.llm.base_url = Some(llm_url);
+            s.llm.model = "standin-model".into();
+            s.llm.timeout_secs = 10;
+        }),
+    };
     let Some(app) = spawn_app_with(Backend::Postgres, options).await else { return };
     let jar = user_with_profile(&app, 610, "outage").await;
     let res = create(&app, &jar).await;

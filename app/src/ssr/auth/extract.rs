@@ -2,7 +2,7 @@
 //! (browsers). Every request re-checks that its session is still live, so
 //! "sign out everywhere" and refresh-token reuse take effect at once.
 
-use super::{sessions, ACCESS_COOKIE};
+use super::sessions;
 use crate::ssr::{error::AppError, state::AppState};
 use axum::{
     extract::{ConnectInfo, FromRef, FromRequestParts},
@@ -43,7 +43,7 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, AppError> {
     let (token, via) = match bearer(parts) {
         Some(t) => (t, Via::Bearer),
-        None => match cookie(parts, ACCESS_COOKIE) {
+        None => match cookie(parts, state.cookie_names().access) {
             Some(t) => (t, Via::Cookie),
             None => return Ok(None),
         },

@@ -20,6 +20,39 @@ pub const REFRESH_COOKIE: &str = "pf_refresh";
 /// Not a credential: tells page requests that a refresh may succeed.
 pub const SIGNED_IN_COOKIE: &str = "pf_signed_in";
 pub const LOGIN_COOKIE: &str = "pf_login";
+
+/// The names the browser's cookies go by. Over https they carry the
+/// browser-enforced prefixes: `__Host-` (Secure, path `/`, no Domain: no
+/// subdomain or plain-http page can set or shadow them) where the path
+/// allows, `__Secure-` for the path-scoped refresh and sign-in cookies.
+/// Over plain http (local runs) browsers refuse prefixed cookies, so the
+/// plain names are used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieNames {
+    pub access: &'static str,
+    pub refresh: &'static str,
+    pub signed_in: &'static str,
+    pub login: &'static str,
+}
+
+impl CookieNames {
+    pub const PLAIN: Self =
+        Self { access: ACCESS_COOKIE, refresh: REFRESH_COOKIE, signed_in: SIGNED_IN_COOKIE, login: LOGIN_COOKIE };
+    pub const PREFIXED: Self = Self {
+        access: "__Host-pf_access",
+        refresh: "__Secure-pf_refresh",
+        signed_in: "__Host-pf_signed_in",
+        login: "__Secure-pf_login",
+    };
+
+    pub fn for_public_url(public_url: &str) -> Self {
+        if public_url.starts_with("https://") {
+            Self::PREFIXED
+        } else {
+            Self::PLAIN
+        }
+    }
+}
 /// Browsers send the refresh token to the refresh and logout endpoints only.
 pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
