@@ -757,16 +757,7 @@ async fn the_demo_sign_in_is_per_visitor_and_only_where_no_provider_is() {
     let me_a: Value = me(&plain, &a).await.json().await.unwrap();
     let me_b: Value = me(&plain, &b).await.json().await.unwrap();
     assert_ne!(me_a["id"], me_b["id"], "one throw-away account per visitor");
-    let sessions: Value = plain
-        .client
-        .get(plain.url("/api/v1/me/sessions"))
-        .header("cookie", a.header())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sessions = crate::imports::get_json(&plain, &a, "/api/v1/me/sessions").await.1;
     assert_eq!(sessions.as_array().unwrap().len(), 1, "only this visitor's own session: {sessions}");
 
     // Login CSRF: another site's form, or none at all, is refused.

@@ -81,7 +81,7 @@ async fn post(app: &TestApp, jar: &Jar, path: &str, body: Value) -> reqwest::Res
 }
 
 async fn get(app: &TestApp, jar: &Jar, path: &str) -> Value {
-    app.client.get(app.url(path)).header("cookie", jar.header()).send().await.unwrap().json().await.unwrap()
+    crate::imports::get_json(app, jar, path).await.1
 }
 
 async fn finished_job(app: &TestApp, id: &str) -> app::ssr::entities::job::Model {
