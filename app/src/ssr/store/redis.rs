@@ -82,6 +82,12 @@ impl Circuit {
         }
     }
 
+    /// Open right now (without taking the probe).
+    fn is_open(&self) -> bool {
+        let open = self.open_until.lock().unwrap_or_else(|e| e.into_inner());
+        open.is_some_and(|until| std::time::Instant::now() < until)
+    }
+
     fn record<T>(&self, result: &StoreResult<T>) {
         let mut open = self.open_until.lock().unwrap_or_else(|e| e.into_inner());
         match result {
@@ -367,6 +373,11 @@ impl Store for RedisStore {
     async fn subscribe(&self, channel: &str) -> StoreResult<Subscription> {
         let channel = self.key(channel);
         let hub = self.hub().await;
+        // Known down: the caller falls back to polling at once instead of
+        // waiting out the connect timeout.
+        if self.circuit.is_open() && !*hub.up.borrow() {
+            return Err(unavailable("redis is down (circuit open)"));
+        }
         let mut up = hub.up.subscribe();
         let timeout = self.connect_timeout.max(self.response_timeout) + Duration::from_millis(200);
         // Subscribed means: the shared subscription is confirmed now.
