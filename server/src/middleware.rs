@@ -69,11 +69,7 @@ pub async fn record_metrics(State(state): State<AppState>, req: Request, next: N
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut response = next.run(req).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("text/html"));
+    let is_html = content_type_is(&response, "text/html");
     let headers = response.headers_mut();
     headers.entry(header::X_CONTENT_TYPE_OPTIONS).or_insert(HeaderValue::from_static("nosniff"));
     headers.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
@@ -86,12 +82,16 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     if is_html || path.starts_with("/api/") || path.starts_with("/auth/") {
         headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-store"));
     }
-    if state.public_url.starts_with("https://") {
+    if state.is_https() {
         headers
             .entry(header::STRICT_TRANSPORT_SECURITY)
             .or_insert(HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
+}
+
+fn content_type_is(response: &Response, prefix: &str) -> bool {
+    response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with(prefix))
 }
 
 /// The largest request body a route accepts. Everything takes small JSON
@@ -125,12 +125,8 @@ pub async fn limit_bodies(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
     let response = next.run(Request::from_parts(parts, body)).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/json"));
-    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !content_type_is(&response, "application/json")
+    {
         return too_large();
     }
     response

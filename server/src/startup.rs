@@ -139,7 +139,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         }
         None => tracing::info!(part = "llm", "embedded stand-in: the deterministic writer (no LLM configured)"),
     }
-    let writer = Writer::new(db.clone(), store.clone(), jobs.clone(), settings.llm.clone());
+    let writer = Writer::new(db.clone(), jobs.clone(), settings.llm.clone());
     Ok(AppState {
         writer,
         leptos_options,

@@ -72,26 +72,22 @@ pub struct Claim {
     pub token: String,
 }
 
-/// The attempt no longer holds its job (its lease lapsed and another
-/// attempt took over, or the job was finished elsewhere).
-#[derive(Debug, thiserror::Error)]
-#[error("this job attempt lost its claim")]
-pub struct ClaimLost;
-
 impl Claim {
+    /// `update` narrowed to this job while this attempt still holds it.
+    fn held(&self, update: sea_orm::UpdateMany<job::Entity>) -> sea_orm::UpdateMany<job::Entity> {
+        update
+            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(job::Column::Id.eq(self.job_id.as_str()))
+            .filter(job::Column::LockedBy.eq(self.token.as_str()))
+            .filter(job::Column::Status.eq(JobStatus::Running))
+    }
+
     /// Inside a transaction that writes this attempt's results: confirm
     /// the claim is still ours and lock the job's row until the transaction
     /// ends, so no other attempt can take the job over half-way. Commit the
     /// results only when this returns `Ok(true)`.
     pub async fn hold<C: sea_orm::ConnectionTrait>(&self, txn: &C) -> Result<bool, sea_orm::DbErr> {
-        let res = job::Entity::update_many()
-            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(job::Column::Id.eq(self.job_id.as_str()))
-            .filter(job::Column::LockedBy.eq(self.token.as_str()))
-            .filter(job::Column::Status.eq(JobStatus::Running))
-            .exec(txn)
-            .await?;
-        Ok(res.rows_affected == 1)
+        Ok(self.held(job::Entity::update_many()).exec(txn).await?.rows_affected == 1)
     }
 }
 
@@ -422,12 +418,7 @@ impl JobQueue {
         claim: &Claim,
         change: impl FnOnce(sea_orm::UpdateMany<job::Entity>) -> sea_orm::UpdateMany<job::Entity>,
     ) -> AppResult<bool> {
-        let update = job::Entity::update_many()
-            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(job::Column::Id.eq(claim.job_id.as_str()))
-            .filter(job::Column::LockedBy.eq(claim.token.as_str()))
-            .filter(job::Column::Status.eq(JobStatus::Running));
-        let res = change(update).exec(&self.db).await?;
+        let res = change(claim.held(job::Entity::update_many())).exec(&self.db).await?;
         let held = res.rows_affected == 1;
         if held {
             self.announce(&claim.job_id).await;
@@ -459,8 +450,6 @@ pub struct JobContext {
     pub owner_id: Option<String>,
     /// 1 for the first attempt.
     pub attempt: i32,
-    /// The job's progress as the previous attempt left it.
-    pub previous_progress: Option<Value>,
     /// What the previous attempt saved with [`JobContext::checkpoint`].
     pub resume_from: Option<Value>,
     queue: JobQueue,
@@ -642,7 +631,6 @@ impl Worker {
             id: job.id.clone(),
             owner_id: job.owner_id.clone(),
             attempt: job.attempts,
-            previous_progress: job.progress.clone(),
             resume_from: job.checkpoint.clone(),
             queue: queue.clone(),
             claim: claim.clone(),

@@ -48,8 +48,17 @@ impl FromRef<AppState> for axum_extra::extract::cookie::Key {
 }
 
 impl AppState {
+    /// Served to users over https (cookies `Secure` and prefixed, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// The browser cookies' names for this deployment (prefixed over https).
     pub fn cookie_names(&self) -> super::auth::CookieNames {
-        super::auth::CookieNames::for_public_url(&self.public_url)
+        if self.is_https() {
+            super::auth::CookieNames::PREFIXED
+        } else {
+            super::auth::CookieNames::PLAIN
+        }
     }
 }

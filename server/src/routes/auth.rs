@@ -61,10 +61,6 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(providers))
 }
 
-fn secure(state: &AppState) -> bool {
-    state.public_url.starts_with("https://")
-}
-
 fn base_cookie(
     state: &AppState,
     name: &'static str,
@@ -76,7 +72,7 @@ fn base_cookie(
         .path(path)
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(secure(state))
+        .secure(state.is_https())
         .max_age(time::Duration::seconds(max_age.as_secs() as i64))
         .build()
 }
@@ -93,7 +89,7 @@ fn with_session_cookies(state: &AppState, jar: CookieJar, access: String, refres
 /// Forget the browser's credentials (sign-out, deletion, a dead session).
 pub fn without_session_cookies(state: &AppState, jar: CookieJar) -> CookieJar {
     let names = state.cookie_names();
-    let secure = secure(state);
+    let secure = state.is_https();
     jar.remove(Cookie::build(names.access).path("/").secure(secure))
         .remove(Cookie::build(names.refresh).path(REFRESH_COOKIE_PATH).secure(secure))
         .remove(Cookie::build(names.signed_in).path("/").secure(secure))
@@ -180,7 +176,7 @@ async fn begin(
             .path(LOGIN_COOKIE_PATH)
             .http_only(true)
             .same_site(SameSite::Lax)
-            .secure(secure(&state))
+            .secure(state.is_https())
             .max_age(time::Duration::minutes(login_states::TTL_MINUTES))
             .build(),
     );
@@ -213,7 +209,7 @@ async fn callback(
     let login_cookie = state.cookie_names().login;
     let pending: Option<PendingLogin> = private.get(login_cookie).and_then(|c| serde_json::from_str(c.value()).ok());
     // The login cookie is single-use whatever happens next.
-    let private = private.remove(Cookie::build(login_cookie).path(LOGIN_COOKIE_PATH).secure(secure(&state)));
+    let private = private.remove(Cookie::build(login_cookie).path(LOGIN_COOKIE_PATH).secure(state.is_https()));
     let fail =
         |private: PrivateCookieJar, status, en: &str, ko: &str| (private, failure_page(status, en, ko)).into_response();
 

@@ -44,14 +44,6 @@ impl CookieNames {
         signed_in: "__Host-pf_signed_in",
         login: "__Secure-pf_login",
     };
-
-    pub fn for_public_url(public_url: &str) -> Self {
-        if public_url.starts_with("https://") {
-            Self::PREFIXED
-        } else {
-            Self::PLAIN
-        }
-    }
 }
 /// Browsers send the refresh token to the refresh and logout endpoints only.
 pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";

@@ -188,8 +188,8 @@ fn check_budget(rate: Option<RateLimit>) -> Result<(), GhError> {
 }
 
 /// Where a GitHub import got to: the repository pages read so far and the
-/// cursor of the next one. Saved after every page, so an import paused by
-/// GitHub's rate limit (or taken over after a crash) resumes there.
+/// cursor of the next one. Saved with the job when the import pauses for
+/// GitHub's rate limit, so the next attempt resumes there.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Checkpoint {
     raw: RawImport,
@@ -245,9 +245,6 @@ async fn fetch_all(
             None => checkpoint.listed = true,
         }
         checkpoint.progress = progress.clone();
-        if let Err(e) = ctx.checkpoint(serde_json::to_value(&*checkpoint).unwrap_or_default()).await {
-            tracing::warn!(error = %e, "import checkpoint not saved; a resumed import re-reads this page");
-        }
         report(ctx, progress, "Reading your repositories").await;
     }
     let mut raw = checkpoint.raw.clone();

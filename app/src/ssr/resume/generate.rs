@@ -29,13 +29,12 @@ use crate::ssr::{
     github::profiles,
     jobs::{Claim, JobContext, JobError, JobHandler, JobQueue, NewJob},
     llm::{LlmClient, LlmError, Message, Usage},
-    store::SharedStore,
 };
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -70,14 +69,13 @@ impl From<AppError> for StartError {
 #[derive(Clone)]
 pub struct Writer {
     pub db: DatabaseConnection,
-    pub store: SharedStore,
     pub jobs: JobQueue,
     pub settings: LlmSettings,
     pub llm: Option<LlmClient>,
 }
 
 impl Writer {
-    pub fn new(db: DatabaseConnection, store: SharedStore, jobs: JobQueue, settings: LlmSettings) -> Self {
+    pub fn new(db: DatabaseConnection, jobs: JobQueue, settings: LlmSettings) -> Self {
         // Its own client: answers stream for minutes, so no overall timeout
         // (the LLM client watches for silence instead).
         let http = reqwest::Client::builder()
@@ -95,7 +93,7 @@ impl Writer {
                 settings.max_retries,
             )
         });
-        Self { db, store, jobs, settings, llm }
+        Self { db, jobs, settings, llm }
     }
 
     fn writer_name(&self) -> &'static str {
@@ -177,7 +175,8 @@ impl Writer {
     /// the user has had fewer than [`MAX_REFUNDS_PER_DAY`] refunds today
     /// (transport failures the user might provoke); uncapped for work we
     /// lost ourselves (a crash).
-    async fn refund<C: ConnectionTrait>(&self, db: &C, user_id: &str, job_id: &str, capped: bool) {
+    async fn refund(&self, user_id: &str, job_id: &str, capped: bool) {
+        let db = &self.db;
         let now = Utc::now();
         if capped {
             let since = now - chrono::Duration::hours(QUOTA_WINDOW_HOURS);
@@ -430,7 +429,7 @@ impl JobHandler for ResumeHandler {
             Ok(v) => Ok(v),
             Err((message, transport_failure)) => {
                 if transport_failure {
-                    w.refund(&w.db, &user_id, &job.id, true).await;
+                    w.refund(&user_id, &job.id, true).await;
                 }
                 let status = if section.is_some() { "ready" } else { "failed" };
                 let settled = settle(&w.db, Some(job.claim()), &resume_id, &job.id, |u| {
@@ -462,7 +461,7 @@ impl JobHandler for ResumeHandler {
         })
         .await;
         match res {
-            Ok(_) => w.refund(&w.db, user_id, &job.id, false).await,
+            Ok(_) => w.refund(user_id, &job.id, false).await,
             Err(e) => tracing::error!(error = ?e, resume = resume_id, "an interrupted generation could not be settled"),
         }
     }

@@ -120,12 +120,6 @@ impl Hub {
         channels.retain(|_, tx| tx.receiver_count() > 0);
         channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(64).0).subscribe()
     }
-
-    /// Local subscriptions (for tests and metrics).
-    fn subscribers(&self) -> usize {
-        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        channels.values().map(|tx| tx.receiver_count()).sum()
-    }
 }
 
 /// Escape glob characters so the prefix matches itself only.
@@ -164,11 +158,6 @@ impl RedisStore {
             hub: OnceCell::new(),
             circuit: Circuit::default(),
         })
-    }
-
-    /// Subscribers on this instance's shared subscription right now.
-    pub fn local_subscribers(&self) -> usize {
-        self.hub.get().map_or(0, |h| h.subscribers())
     }
 
     /// The shared subscription, started on first use. It lives as long as
