@@ -69,7 +69,7 @@ async fn me(app: &TestApp, jar: &Jar) -> reqwest::Response {
     app.client.get(app.url("/api/v1/me")).header("cookie", jar.header()).send().await.unwrap()
 }
 
-async fn patch_me(app: &TestApp, jar: &Jar, body: Value) -> reqwest::Response {
+pub(crate) async fn patch_me(app: &TestApp, jar: &Jar, body: Value) -> reqwest::Response {
     app.client
         .patch(app.url("/api/v1/me"))
         .header("cookie", jar.header())

@@ -51,6 +51,41 @@ pub(crate) async fn post(app: &TestApp, jar: &Jar, path: &str) -> reqwest::Respo
     app.client.post(app.url(path)).header("cookie", jar.header()).header("origin", &app.address).send().await.unwrap()
 }
 
+/// A same-site browser POST with a JSON body.
+pub(crate) async fn post_json(app: &TestApp, jar: &Jar, path: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follow an import's server-sent events until `done`; all that arrived.
+pub(crate) async fn events_until_done(app: &TestApp, jar: &Jar, job: &str) -> String {
+    let mut res = app
+        .client
+        .get(app.url(&format!("/api/v1/imports/{job}/events")))
+        .header("cookie", jar.header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !text.contains("event: done") {
+        assert!(Instant::now() < deadline, "no done event: {text}");
+        match tokio::time::timeout(Duration::from_secs(20), res.chunk()).await {
+            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+            other => panic!("stream ended early ({other:?}): {text}"),
+        }
+    }
+    text
+}
+
 pub(crate) async fn get_json(app: &TestApp, jar: &Jar, path: &str) -> (u16, Value) {
     let res = app.client.get(app.url(path)).header("cookie", jar.header()).send().await.unwrap();
     let status = res.status().as_u16();
@@ -477,24 +512,7 @@ async fn imports_are_private_to_their_owner(app: TestApp) {
 async fn progress_streams_as_server_sent_events(app: TestApp) {
     let jar = signed_in_as(&app, Account::new(22, "watcher").with_generated_repos(120)).await;
     let id = start_import(&app, &jar).await;
-    let mut res = app
-        .client
-        .get(app.url(&format!("/api/v1/imports/{id}/events")))
-        .header("cookie", jar.header())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "text/event-stream");
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !text.contains("event: done") {
-        assert!(Instant::now() < deadline, "no done event: {text}");
-        match tokio::time::timeout(Duration::from_secs(10), res.chunk()).await {
-            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
-            other => panic!("stream ended early ({other:?}): {text}"),
-        }
-    }
+    let text = events_until_done(&app, &jar, &id).await;
     let events: Vec<Value> =
         text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect();
     let read: Vec<u64> = events.iter().filter_map(|e| e["progress"]["repositories_read"].as_u64()).collect();

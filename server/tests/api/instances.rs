@@ -5,6 +5,7 @@
 //! over each other's jobs when one dies.
 
 use crate::helpers::{fresh_postgres_database, redis_url, spawn_app_on, unique, Backend, Jar, Options, TestApp};
+use crate::imports::events_until_done;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::{json, Value};
 use standins::github::{fixtures::Account, GithubStandIn};
@@ -56,28 +57,12 @@ async fn sign_in(app: &TestApp, github: &GithubStandIn, account: Account) -> Jar
     let res = app.client.get(&callback).header("cookie", jar.header()).send().await.unwrap();
     assert_eq!(res.status(), 303);
     jar.absorb(&res);
-    let res = app
-        .client
-        .patch(app.url("/api/v1/me"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .json(&json!({ "nickname": login }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(crate::auth::patch_me(app, &jar, json!({ "nickname": login })).await.status(), 200);
     jar
 }
 
 async fn post(app: &TestApp, jar: &Jar, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    crate::imports::post_json(app, jar, path, &body).await
 }
 
 async fn get(app: &TestApp, jar: &Jar, path: &str) -> Value {
@@ -94,27 +79,6 @@ async fn finished_job(app: &TestApp, id: &str) -> app::ssr::entities::job::Model
         assert!(Instant::now() < deadline, "job never finished: {job:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn follow(app: &TestApp, jar: &Jar, job: &str) -> String {
-    let mut res = app
-        .client
-        .get(app.url(&format!("/api/v1/imports/{job}/events")))
-        .header("cookie", jar.header())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !text.contains("event: done") {
-        assert!(Instant::now() < deadline, "no done event: {text}");
-        match tokio::time::timeout(Duration::from_secs(20), res.chunk()).await {
-            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
-            other => panic!("stream ended early ({other:?}): {text}"),
-        }
-    }
-    text
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -153,7 +117,7 @@ async fn two_instances_behave_as_one() {
     let res = post(&a, &jar, "/api/v1/imports", json!({})).await;
     assert_eq!(res.status(), 202);
     let job = res.json::<Value>().await.unwrap()["job_id"].as_str().unwrap().to_string();
-    let (on_a, on_b) = tokio::join!(follow(&a, &jar, &job), follow(&b, &jar, &job));
+    let (on_a, on_b) = tokio::join!(events_until_done(&a, &jar, &job), events_until_done(&b, &jar, &job));
     for (name, text) in [("A", &on_a), ("B", &on_b)] {
         assert!(text.matches("event: progress").count() >= 2, "{name} saw progress as it happened: {text}");
         assert!(text.contains("\"status\":\"succeeded\""), "{name}: {text}");

@@ -5,7 +5,8 @@
 //! held.
 
 use crate::helpers::{spawn_app_with, Backend, Jar, Options, PrivateRedis, TestApp};
-use crate::imports::{get_json, import, signed_in_as};
+use crate::imports::{events_until_done, get_json, import, post_json, signed_in_as};
+use crate::resumes::settled;
 use app::ssr::{github::profiles::IMPORT_KIND, jobs::NewJob};
 use serde_json::{json, Value};
 use standins::github::fixtures::{Account, Repo};
@@ -20,27 +21,7 @@ async fn user_with_profile(app: &TestApp, id: u64, login: &str) -> Jar {
 }
 
 async fn create(app: &TestApp, jar: &Jar) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/resumes"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .json(&json!({ "language": "ko" }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn settled(app: &TestApp, jar: &Jar, id: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, r) = get_json(app, jar, &format!("/api/v1/resumes/{id}")).await;
-        assert_eq!(status, 200, "{r}");
-        if r["job_id"].is_null() {
-            return r;
-        }
-        assert!(Instant::now() < deadline, "never settled: {r}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    post_json(app, jar, "/api/v1/resumes", &json!({ "language": "ko" })).await
 }
 
 async fn open_stream(app: &TestApp, jar: &Jar, job: &str) -> reqwest::Response {
@@ -190,16 +171,6 @@ async fn a_redis_outage_degrades_and_recovers_without_a_restart() {
     let res = crate::imports::post(&app, &other, "/api/v1/imports").await;
     assert_eq!(res.status(), 202);
     let job = res.json::<Value>().await.unwrap()["job_id"].as_str().unwrap().to_string();
-    let mut events = open_stream(&app, &other, &job).await;
-    assert_eq!(events.status(), 200);
-    let mut text = String::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !text.contains("event: done") {
-        assert!(Instant::now() < deadline, "no done event: {text}");
-        match tokio::time::timeout(Duration::from_secs(10), events.chunk()).await {
-            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
-            other => panic!("stream ended early ({other:?}): {text}"),
-        }
-    }
+    let text = events_until_done(&app, &other, &job).await;
     assert!(text.contains("\"status\":\"succeeded\""), "{text}");
 }

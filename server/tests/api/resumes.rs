@@ -5,7 +5,7 @@
 //! Resume schema.
 
 use crate::helpers::{spawn_app_with, Backend, Jar, Options, TestApp};
-use crate::imports::{get_json, import, post, signed_in_as};
+use crate::imports::{get_json, import, post, post_json, signed_in_as};
 use app::ssr::resume::document;
 use serde_json::{json, Value};
 use standins::github::fixtures::{Account, PullRequest, Repo};
@@ -98,14 +98,7 @@ async fn ready_user(app: &TestApp, account: Account) -> Jar {
 }
 
 async fn create(app: &TestApp, jar: &Jar, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/resumes"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+    post_json(app, jar, "/api/v1/resumes", &body).await
 }
 
 async fn start(app: &TestApp, jar: &Jar, language: &str) -> String {
@@ -115,7 +108,7 @@ async fn start(app: &TestApp, jar: &Jar, language: &str) -> String {
 }
 
 /// Wait until the résumé is no longer being written.
-async fn settled(app: &TestApp, jar: &Jar, id: &str) -> Value {
+pub(crate) async fn settled(app: &TestApp, jar: &Jar, id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (status, r) = get_json(app, jar, &format!("/api/v1/resumes/{id}")).await;
