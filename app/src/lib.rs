@@ -6,16 +6,11 @@
 #![recursion_limit = "256"]
 
 pub mod account;
-pub mod api_types;
-pub mod components;
-pub mod csp;
-pub mod i18n;
-pub mod pages;
+pub mod github;
+pub mod home;
+pub mod platform;
 pub mod profile;
 pub mod resume;
-#[cfg(feature = "ssr")]
-pub mod ssr;
-pub mod web;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -24,11 +19,14 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
-use crate::{
-    components::{Footer, Header},
-    i18n::{initial_lang, I18n},
-    pages::{AccountSettings, Landing, MySkills, NotFound, PreviewPage, ResumePage, SignIn, Welcome},
-};
+use crate::account::pages::{AccountSettings, SignIn, Welcome};
+use crate::github::pages::PreviewPage;
+use crate::home::landing::Landing;
+use crate::home::not_found::NotFound;
+use crate::platform::i18n::{initial_lang, I18n};
+use crate::platform::ui::{Footer, Header};
+use crate::profile::pages::MySkills;
+use crate::resume::pages::ResumePage;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,12 +41,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         {
             // Avatars come from GitHub (https); a GitHub stand-in on plain
             // http (local runs, tests) is allowed by its own origin.
-            let images: Vec<String> = use_context::<ssr::state::AppState>()
+            let images: Vec<String> = use_context::<platform::ssr::state::AppState>()
                 .map(|s| {
-                    csp::plain_http_origins([s.settings.github.web_url.as_str(), s.settings.github.api_url.as_str()])
+                    platform::csp::plain_http_origins([
+                        s.settings.github.web_url.as_str(),
+                        s.settings.github.api_url.as_str(),
+                    ])
                 })
                 .unwrap_or_default();
-            if let Ok(value) = http::HeaderValue::from_str(&csp::for_page(&nonce, &images)) {
+            if let Ok(value) = http::HeaderValue::from_str(&platform::csp::for_page(&nonce, &images)) {
                 response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
             }
         }
@@ -62,7 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>

@@ -3,15 +3,22 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let settings = match app::ssr::config::Settings::load() {
+    let settings = match app::platform::ssr::config::Settings::load() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("proofolio: {e}");
             return std::process::ExitCode::from(2);
         }
     };
+    let options = match server::startup::leptos_options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("proofolio: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     server::telemetry::init(&settings);
-    match server::startup::run(settings).await {
+    match server::startup::run(settings, options).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = ?e, "proofolio stopped with an error");

@@ -1,7 +1,7 @@
 //! Cross-cutting HTTP layers: request ids, access logs, metrics, security
 //! headers.
 
-use app::ssr::state::AppState;
+use app::platform::ssr::state::AppState;
 use axum::{
     extract::{MatchedPath, Request, State},
     http::{header, HeaderValue},
@@ -75,7 +75,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     headers.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
     headers.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
     if is_html {
-        headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(app::csp::STATIC_PAGES));
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(app::platform::csp::STATIC_PAGES));
     }
     // Pages and API answers are personal (or may become so); only the
     // static assets under /pkg and the stylesheet may be cached.
@@ -117,7 +119,7 @@ pub async fn limit_bodies(req: Request, next: Next) -> Response {
     use axum::response::IntoResponse;
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let limit = body_limit(req.method(), req.uri().path(), content_type);
-    let too_large = || app::ssr::error::AppError::TooLarge { limit_bytes: limit }.into_response();
+    let too_large = || app::platform::ssr::error::AppError::TooLarge { limit_bytes: limit }.into_response();
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         return too_large();
@@ -150,35 +152,11 @@ pub async fn csrf_origin_check(State(state): State<AppState>, mut req: Request, 
         req.headers_mut().remove(header::COOKIE);
     }
     let has_cookies = req.headers().contains_key(header::COOKIE);
-    if unsafe_method && has_cookies && !same_origin(&state, req.headers()) {
+    if unsafe_method && has_cookies && !app::platform::ssr::http::same_origin(&state, req.headers()) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
-        return axum::response::IntoResponse::into_response(app::ssr::error::AppError::Forbidden);
+        return axum::response::IntoResponse::into_response(app::platform::ssr::error::AppError::Forbidden);
     }
     next.run(req).await
-}
-
-fn origin_of(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    Some(parsed.origin().ascii_serialization())
-}
-
-pub fn same_origin(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
-    let claimed = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null")
-        .map(str::to_string)
-        .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
-    let Some(claimed) = claimed else { return false };
-    if origin_of(&state.public_url).as_deref() == Some(claimed.as_str()) {
-        return true;
-    }
-    // Locally the app may be reached as localhost or 127.0.0.1 alike.
-    !state.settings.profile.is_production()
-        && headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .is_some_and(|host| claimed == format!("http://{host}"))
 }
 
 /// Page navigations with an expired access cookie but a live sign-in go
@@ -202,9 +180,9 @@ pub async fn refresh_on_navigation(State(state): State<AppState>, req: Request, 
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|site| site == "cross-site" || site == "same-site");
-        if !from_elsewhere && crate::routes::auth::needs_refresh(&state, &parts) {
+        if !from_elsewhere && app::account::ssr::sign_in::needs_refresh(&state, &parts) {
             let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            let target = format!("/api/v1/auth/refresh?return_to={}", app::components::encode_component(here));
+            let target = format!("/api/v1/auth/refresh?return_to={}", app::platform::ui::encode_component(here));
             return axum::response::IntoResponse::into_response(axum::response::Redirect::to(&target));
         }
         return next.run(Request::from_parts(parts, body)).await;

@@ -1,21 +1,20 @@
 //! Building the application from `Settings`, serving it, shutting it down.
 
 use crate::{middleware, routes};
-use app::{
-    shell,
-    ssr::{
-        auth::{providers::Providers, AuthKeys},
-        config::{redact_url, Settings},
-        db,
-        github::{analyze::Dictionaries, client::GithubApi, import::ImportHandler, profiles::IMPORT_KIND},
-        jobs::{JobQueue, Worker, WorkerConfig},
-        metrics::Metrics,
-        resume::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND},
-        state::AppState,
-        store::{Limiter, MemoryStore, RedisStore, SharedStore},
-    },
-    App,
-};
+use app::account::ssr::providers::Providers;
+use app::account::ssr::AuthKeys;
+use app::github::ssr::analyze::Dictionaries;
+use app::github::ssr::client::GithubApi;
+use app::github::ssr::import::ImportHandler;
+use app::platform::ssr::config::{redact_url, Settings};
+use app::platform::ssr::db;
+use app::platform::ssr::jobs::{JobQueue, Worker, WorkerConfig};
+use app::platform::ssr::metrics::Metrics;
+use app::platform::ssr::state::AppState;
+use app::platform::ssr::store::{Limiter, MemoryStore, RedisStore, SharedStore};
+use app::profile::ssr::profiles::IMPORT_KIND;
+use app::resume::ssr::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND};
+use app::{shell, App};
 use axum::{
     http::{HeaderName, Request},
     routing::get,
@@ -40,22 +39,31 @@ use utoipa_swagger_ui::SwaggerUi;
 
 /// Leptos options from the variables cargo-leptos sets, with the project's
 /// values where it has not run (tests, the Docker image sets them too).
-pub fn leptos_options() -> LeptosOptions {
+/// A variable that is set but cannot be read is an error, never a silent
+/// default (a typo in `LEPTOS_SITE_ADDR` must not serve on port 3000).
+pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
     let var = |k: &str, d: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| d.to_string());
-    let env = match var("LEPTOS_ENV", "DEV").to_ascii_uppercase().as_str() {
+    let env = var("LEPTOS_ENV", "DEV");
+    let env = match env.to_ascii_uppercase().as_str() {
         "PROD" | "PRODUCTION" => leptos::config::Env::PROD,
-        _ => leptos::config::Env::DEV,
+        "DEV" | "DEVELOPMENT" => leptos::config::Env::DEV,
+        _ => anyhow::bail!("LEPTOS_ENV={env:?}: expected PROD or DEV"),
     };
-    LeptosOptions::builder()
+    let site_addr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+    let site_addr: SocketAddr = site_addr
+        .parse()
+        .map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR={site_addr:?} is not an address like 127.0.0.1:3000 ({e})"))?;
+    let reload = var("LEPTOS_RELOAD_PORT", "3001");
+    let reload_port: u32 =
+        reload.parse().map_err(|e| anyhow::anyhow!("LEPTOS_RELOAD_PORT={reload:?} is not a port number ({e})"))?;
+    Ok(LeptosOptions::builder()
         .output_name(var("LEPTOS_OUTPUT_NAME", "proofolio"))
         .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
         .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
-        .site_addr(
-            var("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse::<SocketAddr>().unwrap_or(([127, 0, 0, 1], 3000).into()),
-        )
-        .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .site_addr(site_addr)
+        .reload_port(reload_port)
         .env(env)
-        .build()
+        .build())
 }
 
 /// Connect every part and log, one line each, whether it is real or an
@@ -69,32 +77,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     let kind = if settings.database.url.is_none() { "embedded stand-in" } else { "real" };
     tracing::info!(part = "database", backend = db::backend_name(&db), url = %redact_url(&db_url), "{kind}; migrations applied");
 
-    let store: SharedStore = match &settings.redis.url {
-        Some(url) => {
-            let store = RedisStore::new(
-                url.expose_secret(),
-                settings.redis.key_prefix.clone(),
-                Duration::from_millis(settings.redis.connect_timeout_ms),
-                Duration::from_millis(settings.redis.response_timeout_ms),
-            )?;
-            match app::ssr::store::Store::ping(&store).await {
-                Ok(()) => {
-                    tracing::info!(part = "store", backend = "redis", url = %redact_url(url.expose_secret()), "real")
-                }
-                Err(e) => tracing::warn!(part = "store", backend = "redis", error = %e,
-                    "real, but not reachable yet; features that need it degrade until it is"),
-            }
-            Arc::new(store)
-        }
-        None => {
-            tracing::info!(
-                part = "store",
-                backend = "memory",
-                "embedded stand-in: in-process, for a single instance only"
-            );
-            Arc::new(MemoryStore::new())
-        }
-    };
+    let store = connect_store(&settings).await?;
 
     let public_url: Arc<str> = settings.public_url(leptos_options.site_addr).into();
     let auth = AuthKeys::from_settings(&settings, &public_url)?;
@@ -106,40 +89,17 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     } else {
         tracing::info!(part = "keys", kid = auth.tokens.kid(), "real: from configuration");
     }
-    let providers = Providers::from_settings(&settings, &public_url);
-    let names: Vec<String> = providers.list().into_iter().map(|p| p.id).collect();
-    if names.is_empty() {
-        if settings.profile.is_production() {
-            tracing::warn!(part = "sign-in", "no provider configured: nobody can sign in");
-        } else {
-            tracing::info!(part = "sign-in", "embedded stand-in: demo sign-in only (local profile)");
-        }
-    } else {
-        tracing::info!(part = "sign-in", providers = ?names, "real");
-    }
-    let http = reqwest::Client::builder()
-        .user_agent(concat!("proofolio/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(60))
-        .build()?;
+    let providers = Providers::from_settings(&settings, &public_url)?;
+    log_sign_in(&settings, &providers);
+    let http = app::platform::ssr::http::client(app::platform::ssr::http::ClientKind::Api)?;
     let jobs = JobQueue::with_stream_limits(
         db.clone(),
         store.clone(),
-        app::ssr::jobs::StreamSlots::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams),
+        app::platform::ssr::jobs::StreamSlots::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams),
     );
     let github = GithubApi::new(http.clone(), &settings.github.api_url, &settings.github.graphql_url());
-    if settings.github.api_url.starts_with("https://api.github.com") {
-        tracing::info!(part = "github", token = settings.github.token.is_some(), "real: api.github.com");
-    } else {
-        tracing::info!(part = "github", url = %settings.github.api_url, "stand-in GitHub");
-    }
-    match &settings.llm.base_url {
-        Some(url) => {
-            tracing::info!(part = "llm", url = %redact_url(url), model = %settings.llm.model, "real: OpenAI-compatible endpoint")
-        }
-        None => tracing::info!(part = "llm", "embedded stand-in: the deterministic writer (no LLM configured)"),
-    }
-    let writer = Writer::new(db.clone(), jobs.clone(), settings.llm.clone());
+    log_internet_services(&settings);
+    let writer = Writer::new(db.clone(), jobs.clone(), settings.llm.clone())?;
     Ok(AppState {
         writer,
         leptos_options,
@@ -156,6 +116,64 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         metrics: Arc::new(Metrics::new()),
         public_url,
     })
+}
+
+/// Redis when configured (reachable or not yet: features degrade until it
+/// is), else the in-process store.
+async fn connect_store(settings: &Settings) -> anyhow::Result<SharedStore> {
+    Ok(match &settings.redis.url {
+        Some(url) => {
+            let store = RedisStore::new(
+                url.expose_secret(),
+                settings.redis.key_prefix.clone(),
+                Duration::from_millis(settings.redis.connect_timeout_ms),
+                Duration::from_millis(settings.redis.response_timeout_ms),
+            )?;
+            match app::platform::ssr::store::Store::ping(&store).await {
+                Ok(()) => {
+                    tracing::info!(part = "store", backend = "redis", url = %redact_url(url.expose_secret()), "real")
+                }
+                Err(e) => tracing::warn!(part = "store", backend = "redis", error = %e,
+                    "real, but not reachable yet; features that need it degrade until it is"),
+            }
+            Arc::new(store)
+        }
+        None => {
+            tracing::info!(
+                part = "store",
+                backend = "memory",
+                "embedded stand-in: in-process, for a single instance only"
+            );
+            Arc::new(MemoryStore::new())
+        }
+    })
+}
+
+fn log_sign_in(settings: &Settings, providers: &Providers) {
+    let names: Vec<String> = providers.list().into_iter().map(|p| p.id).collect();
+    if names.is_empty() {
+        if settings.profile.is_production() {
+            tracing::warn!(part = "sign-in", "no provider configured: nobody can sign in");
+        } else {
+            tracing::info!(part = "sign-in", "embedded stand-in: demo sign-in only (local profile)");
+        }
+    } else {
+        tracing::info!(part = "sign-in", providers = ?names, "real");
+    }
+}
+
+fn log_internet_services(settings: &Settings) {
+    if settings.github.api_url.starts_with("https://api.github.com") {
+        tracing::info!(part = "github", token = settings.github.token.is_some(), "real: api.github.com");
+    } else {
+        tracing::info!(part = "github", url = %settings.github.api_url, "stand-in GitHub");
+    }
+    match &settings.llm.base_url {
+        Some(url) => {
+            tracing::info!(part = "llm", url = %redact_url(url), model = %settings.llm.model, "real: OpenAI-compatible endpoint")
+        }
+        None => tracing::info!(part = "llm", "embedded stand-in: the deterministic writer (no LLM configured)"),
+    }
 }
 
 /// The job worker with every handler the product has.
@@ -207,10 +225,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api", get(routes::api::not_found))
         .route("/api/{*rest}", axum::routing::any(routes::api::not_found))
         .route("/lang/{code}", get(routes::lang::switch))
-        .merge(routes::auth::browser_router(&state))
-        .merge(routes::account_forms::router())
-        .merge(routes::imports::forms())
-        .merge(routes::resumes::forms())
+        .merge(app::account::ssr::sign_in::browser_router(&state))
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -340,9 +355,8 @@ pub async fn shutdown_signal() {
 
 /// The binary: build, serve on `LEPTOS_SITE_ADDR`, run the worker, stop
 /// cleanly on SIGTERM.
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<()> {
     let grace = Duration::from_secs(settings.server.shutdown_grace_secs);
-    let options = leptos_options();
     let addr = options.site_addr;
     let state = build_state(settings, options).await?;
     let listener = TcpListener::bind(addr).await?;

@@ -1,7 +1,7 @@
 //! Structured logs: text for people under `local`, JSON under `production`.
 //! Every line inside a request carries its request id through the span.
 
-use app::ssr::config::Settings;
+use app::platform::ssr::config::Settings;
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
 
 pub fn init(settings: &Settings) {

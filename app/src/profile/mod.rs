@@ -3,48 +3,39 @@
 //! go through plain forms (`server/src/routes/imports.rs`), so the pages
 //! work with and without JavaScript.
 
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod texts;
 pub mod types;
 
+use crate::platform::errors::FnError;
+#[cfg(feature = "ssr")]
+use crate::platform::ssr::sfn;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use types::{Preview, SkillsView};
+use types::SkillsView;
 
 /// The signed-in user's profile view; `None` when signed out.
 #[server(prefix = "/sfn", endpoint = "my_skills")]
-pub async fn my_skills() -> Result<Option<SkillsView>, ServerFnError> {
-    use crate::account::ssr_only;
-    use crate::ssr::github::{import::source_for, profiles};
-    let state = ssr_only::state()?;
-    let Some(user) = ssr_only::caller(&state).await? else { return Ok(None) };
-    let can_import = source_for(&state.db, &state.auth, &user.user_id).await.map_err(ssr_only::internal)?.is_some();
-    profiles::view(&state.db, &state.jobs, &user.user_id, can_import).await.map(Some).map_err(ssr_only::internal)
+pub async fn my_skills() -> Result<Option<SkillsView>, FnError> {
+    use crate::github::ssr::import::source_for;
+    use crate::profile::ssr::profiles;
+    let state = sfn::state()?;
+    let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
+    let can_import = source_for(&state.db, &state.auth, &user.user_id).await.map_err(sfn::internal)?.is_some();
+    profiles::view(&state.db, &state.jobs, &user.user_id, can_import).await.map(Some).map_err(sfn::internal)
 }
 
-/// The answer of [`preview_of`], one case per thing the page says.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub enum PreviewAnswer {
-    Found(Box<Preview>),
-    NotFound,
-    Invalid,
-    /// Too many previews from this visitor; seconds to wait.
-    TooMany(u64),
-    /// GitHub is unavailable or its limit is used up.
-    Unavailable,
-}
-
-/// The anonymous preview of a GitHub account, for the preview page.
-#[server(prefix = "/sfn", endpoint = "preview")]
-pub async fn preview_of(login: String) -> Result<PreviewAnswer, ServerFnError> {
-    use crate::account::ssr_only;
-    use crate::ssr::{auth::extract::client_info, error::AppError, github::preview};
-    let state = ssr_only::state()?;
-    let ip = use_context::<http::request::Parts>()
-        .and_then(|p| client_info(&p, state.settings.server.trusted_proxy_hops()).ip);
-    Ok(match preview::load(&state, ip.as_deref(), &login).await {
-        Ok(p) => PreviewAnswer::Found(Box::new(p)),
-        Err(AppError::NotFound) => PreviewAnswer::NotFound,
-        Err(AppError::Validation { .. }) => PreviewAnswer::Invalid,
-        Err(AppError::RateLimited { retry_after_secs }) => PreviewAnswer::TooMany(retry_after_secs),
-        Err(_) => PreviewAnswer::Unavailable,
-    })
+/// Hide (or show again) a repository or a skill: it leaves the profile and
+/// everything built from it, and stays hidden across re-imports.
+#[server(prefix = "/sfn", endpoint = "profile/hidden")]
+pub async fn set_hidden(kind: String, key: String, hide: bool) -> Result<(), FnError> {
+    use crate::platform::errors::ErrorCode;
+    use crate::profile::ssr::profiles::{self, HiddenKind};
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let kind = HiddenKind::parse(&kind).ok_or(FnError::new(ErrorCode::Invalid))?;
+    profiles::set_hidden(&state.db, &user.user_id, kind, &key, hide).await.map_err(sfn::internal)?;
+    sfn::redirect("/skills");
+    Ok(())
 }

@@ -218,7 +218,7 @@ pub struct SkillsView {
     pub hidden_repositories: Vec<String>,
     pub hidden_skills: Vec<HiddenSkill>,
     /// The import now queued or running, if any.
-    pub active_import: Option<crate::api_types::JobView>,
+    pub active_import: Option<crate::platform::jobs::JobView>,
     /// The most recent import that failed after the last good one.
     pub last_failure: Option<String>,
     /// Whether the user has GitHub linked (or the demo sample), i.e. can import.
@@ -307,6 +307,16 @@ pub fn human_bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
+/// At most `max` characters, with "…" when cut.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::human_bytes;
@@ -318,14 +328,4 @@ mod tests {
         assert_eq!(human_bytes(47_700_000_000), "47.7 GB");
         assert_eq!(human_bytes(u64::MAX), "18446744.1 TB");
     }
-}
-
-/// At most `max` characters, with "…" when cut.
-pub fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }

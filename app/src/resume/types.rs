@@ -4,7 +4,50 @@
 //! (jsonresume.org, schema 1.x) with receipts under `x-evidence` on each
 //! item and generation details under `meta`, so it validates as is.
 
+pub use crate::platform::i18n::Lang;
 use serde::{Deserialize, Serialize};
+
+/// Where a résumé stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+#[serde(rename_all = "lowercase")]
+pub enum ResumeStatus {
+    /// Being written for the first time (its job is `job_id`).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "generating"))]
+    Generating,
+    /// Written; it may have a section rewrite in flight (`job_id`).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "ready"))]
+    Ready,
+    /// The first writing failed (`error` says why).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl ResumeStatus {
+    /// The wire and database code (`generating`, `ready`, `failed`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ResumeStatus::Generating => "generating",
+            ResumeStatus::Ready => "ready",
+            ResumeStatus::Failed => "failed",
+        }
+    }
+}
+
+/// Who wrote a résumé.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+#[serde(rename_all = "lowercase")]
+pub enum WriterKind {
+    /// An OpenAI-compatible language model.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "llm"))]
+    Llm,
+    /// The rule-based writer: facts from the profile only, no LLM.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "deterministic"))]
+    Deterministic,
+}
 
 /// The sections, in the order they are written and shown.
 pub const SECTIONS: [&str; 4] = ["summary", "skills", "projects", "work"];
@@ -54,6 +97,16 @@ pub struct DraftWork {
     pub highlights: Vec<DraftHighlight>,
 }
 
+impl WriterKind {
+    /// The wire and database code (`llm`, `deterministic`).
+    pub fn code(self) -> &'static str {
+        match self {
+            WriterKind::Llm => "llm",
+            WriterKind::Deterministic => "deterministic",
+        }
+    }
+}
+
 /// A receipt: what a line of the résumé rests on.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -69,13 +122,10 @@ pub struct Receipt {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResumeView {
     pub id: String,
-    /// `generating`, `ready` or `failed`
-    pub status: String,
-    /// `ko` or `en`
-    pub language: String,
+    pub status: ResumeStatus,
+    pub language: Lang,
     pub target_role: Option<String>,
-    /// `llm` or `deterministic`
-    pub writer: String,
+    pub writer: WriterKind,
     pub model: Option<String>,
     pub prompt_tokens: i32,
     pub completion_tokens: i32,

@@ -1,10 +1,9 @@
 //! `/api/v1`: the documented JSON API for non-browser clients. Each
 //! resource adds its `OpenApiRouter` here.
 
-use app::{
-    api_types::ErrorBody,
-    ssr::{error::AppError, state::AppState},
-};
+use app::platform::api::ErrorBody;
+use app::platform::ssr::error::AppError;
+use app::platform::ssr::state::AppState;
 use axum::{response::IntoResponse, Json};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
@@ -24,6 +23,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
         (name = "profile", description = "GitHub import, the skill profile with its evidence, and the anonymous preview"),
         (name = "resumes", description = "Evidence-linked résumés written from the skill profile, streamed, exported as JSON Resume"),
+        (name = "jobs", description = "Background jobs (imports, résumés being written): status and server-sent progress"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "meta", description = "About this server"),
     )
@@ -61,11 +61,12 @@ pub async fn version() -> Json<VersionInfo> {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(version))
-        .merge(super::auth::api_router())
-        .merge(super::me::router())
-        .merge(super::imports::router())
-        .merge(super::preview::router())
-        .merge(super::resumes::router())
+        .merge(app::account::ssr::sign_in::api_router())
+        .merge(app::account::ssr::routes::router())
+        .merge(app::github::ssr::routes::router())
+        .merge(app::github::ssr::preview_route::router())
+        .merge(app::resume::ssr::routes::router())
+        .merge(app::platform::ssr::job_routes::router())
 }
 
 /// Anything under `/api` that no route claims: JSON, never the HTML 404 page.

@@ -1,12 +1,7 @@
-//! HTTP routes. The JSON API lives under `/api/v1`, one module per resource,
-//! each described in the OpenAPI document as it is added.
+//! The HTTP frame around the capabilities: the `/api/v1` document and
+//! router (each capability's routes live in its own folder under `app/`),
+//! the language switch and the operations endpoints.
 
-pub mod account_forms;
 pub mod api;
-pub mod auth;
-pub mod imports;
 pub mod lang;
-pub mod me;
 pub mod ops;
-pub mod preview;
-pub mod resumes;

@@ -1,9 +1,9 @@
 //! Operations endpoints: liveness, readiness, metrics.
 
-use app::{
-    api_types::{CheckResult, Readiness},
-    ssr::{db::backend_name, error::AppError, state::AppState},
-};
+use app::platform::api::{CheckResult, Readiness};
+use app::platform::ssr::db::backend_name;
+use app::platform::ssr::error::AppError;
+use app::platform::ssr::state::AppState;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -87,8 +87,8 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses(
         (status = 200, description = "Prometheus text format", content_type = "text/plain"),
-        (status = 401, description = "A token is configured and this request did not bring it", body = app::api_types::ErrorBody),
-        (status = 404, description = "Production without a configured token: not served", body = app::api_types::ErrorBody),
+        (status = 401, description = "A token is configured and this request did not bring it", body = app::platform::api::ErrorBody),
+        (status = 404, description = "Production without a configured token: not served", body = app::platform::api::ErrorBody),
     ))]
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
     match &state.settings.server.metrics_token {
@@ -99,7 +99,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or("");
-            if !app::ssr::auth::crypto::constant_time_eq(presented.as_bytes(), token.expose_secret().as_bytes()) {
+            if !app::account::ssr::crypto::constant_time_eq(presented.as_bytes(), token.expose_secret().as_bytes()) {
                 return Err(AppError::Unauthorized);
             }
         }

@@ -4,8 +4,9 @@
 //! rate limits.
 
 use crate::helpers::{captured_logs, spawn_app_with, Backend, Jar, Options, TestApp};
-use app::ssr::auth::tokens::{Claims, TokenKeys, AUDIENCE};
-use app::ssr::entities::{auth_event, identity, job, refresh_token, session, user};
+use app::account::ssr::entities::{auth_event, identity, refresh_token, session, user};
+use app::account::ssr::tokens::{Claims, TokenKeys, AUDIENCE};
+use app::platform::ssr::entities::job;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -112,7 +113,7 @@ async fn github_sign_in_asks_for_a_nickname_then_lands_where_it_started(app: Tes
     let sealed = ident.access_token_enc.unwrap();
     let token = app.github.issued_tokens().pop().unwrap();
     assert!(!sealed.contains(&token));
-    let row = app::ssr::auth::accounts::token_row(&ident.provider, &ident.subject);
+    let row = app::account::ssr::accounts::token_row(&ident.provider, &ident.subject);
     assert_eq!(app.state.auth.sealer.open(&sealed, &row).unwrap(), token);
     assert!(app.state.auth.sealer.open(&sealed, "identity:github:someone-else").is_err(), "bound to its row");
 
@@ -136,15 +137,28 @@ async fn a_state_mismatch_is_refused_and_opens_no_session(app: TestApp) {
     let callback = consent.headers()["location"].to_str().unwrap().to_string();
     let forged = regex_replace_state(&callback, "attacker-chosen-state");
     let res = app.client.get(&forged).header("cookie", jar.header()).send().await.unwrap();
-    assert_eq!(res.status(), 400);
     assert!(res.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("pf_access=")));
-    assert!(res.text().await.unwrap().contains("Sign-in failed"));
+    sign_in_failed(&app, res, "sign_in_unverified", "could not be verified").await;
     assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0);
 
     // Without the login cookie at all (another browser), likewise.
     let res = app.client.get(&callback).send().await.unwrap();
-    assert_eq!(res.status(), 400);
+    sign_in_failed(&app, res, "sign_in_expired", "started elsewhere").await;
     assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0);
+}
+
+/// A failed sign-in lands on the sign-in page, which says what happened in
+/// the reader's language (and in Korean by default).
+async fn sign_in_failed(app: &TestApp, res: reqwest::Response, code: &str, english: &str) {
+    assert_eq!(res.status(), 303, "a failed sign-in goes back to the sign-in page");
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/signin?error={code}"));
+    let page = app.client.get(app.url(&location)).header("accept-language", "en").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Sign-in failed") && html.contains(english), "{code}: {html}");
+    let korean = app.client.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(korean.contains("로그인하지 못했습니다"), "{korean}");
 }
 
 fn regex_replace_state(url: &str, state: &str) -> String {
@@ -167,7 +181,7 @@ async fn a_replayed_authorization_code_is_refused(app: TestApp) {
 
     // The same callback again, login cookie and all: refused.
     let again = app.client.get(&callback).header("cookie", jar.header()).send().await.unwrap();
-    assert_eq!(again.status(), 400);
+    sign_in_failed(&app, again, "sign_in_expired", "already used").await;
 
     // The old code under a fresh, valid state: GitHub refuses the code.
     let mut jar2 = Jar::default();
@@ -181,7 +195,7 @@ async fn a_replayed_authorization_code_is_refused(app: TestApp) {
         .unwrap();
     let replay = regex_replace_state(&callback, &fresh_state);
     let res = app.client.get(&replay).header("cookie", jar2.header()).send().await.unwrap();
-    assert_eq!(res.status(), 400);
+    sign_in_failed(&app, res, "sign_in_rejected", "refused the sign-in").await;
     assert_eq!(
         session::Entity::find().count(&app.state.db).await.unwrap(),
         1,
@@ -201,8 +215,7 @@ async fn a_replayed_authorization_code_is_refused(app: TestApp) {
     assert_ne!(cb1, cb2, "two different codes");
     assert_eq!(app.client.get(cb1).header("cookie", jar3.header()).send().await.unwrap().status(), 303);
     let res = app.client.get(cb2).header("cookie", jar3.header()).send().await.unwrap();
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.unwrap().contains("already used"));
+    sign_in_failed(&app, res, "sign_in_expired", "already used").await;
     assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 2);
 }
 
@@ -519,7 +532,11 @@ async fn deleting_the_account_removes_every_row_of_the_user(app: TestApp) {
     app.github.sign_in_as(2002, "leaver");
     let jar = signed_in(&app, "leaves").await;
     let user_id = me(&app, &jar).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    app.state.jobs.enqueue(app::ssr::jobs::NewJob::new("import", json!({})).owned_by(&user_id)).await.unwrap();
+    app.state
+        .jobs
+        .enqueue(app::platform::ssr::jobs::NewJob::new("import", json!({})).owned_by(&user_id))
+        .await
+        .unwrap();
     let r = jar.get("pf_refresh").unwrap().to_string();
     app.client.post(app.url("/api/v1/auth/refresh")).json(&json!({ "refresh_token": r })).send().await.unwrap();
 
@@ -730,7 +747,7 @@ async fn lists_demo(app: &TestApp) -> bool {
 /// cannot sign a visitor in with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_sign_in_is_per_visitor_and_only_where_no_provider_is() {
-    use app::ssr::config::{DemoMode, Profile};
+    use app::platform::ssr::config::{DemoMode, Profile};
     // GitHub configured, demo on `auto`: not offered.
     let options = Options { tweak: Box::new(|s| s.auth.demo = DemoMode::Auto), ..Default::default() };
     let with_github = spawn_app_with(Backend::Sqlite, options).await.unwrap();
@@ -872,7 +889,7 @@ async fn over_https_session_cookies_are_host_prefixed() {
     let options = Options {
         tweak: Box::new(|s| {
             s.server.public_url = Some("https://proofolio.test".into());
-            s.auth.demo = app::ssr::config::DemoMode::Always;
+            s.auth.demo = app::platform::ssr::config::DemoMode::Always;
         }),
         ..Default::default()
     };

@@ -1,8 +1,6 @@
-use app::ssr::{
-    config::Settings,
-    state::AppState,
-    store::{MemoryStore, RedisStore, SharedStore},
-};
+use app::platform::ssr::config::Settings;
+use app::platform::ssr::state::AppState;
+use app::platform::ssr::store::{MemoryStore, RedisStore, SharedStore};
 use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
 use std::{sync::Arc, time::Duration};
@@ -65,7 +63,7 @@ pub async fn fresh_redis_store() -> Option<RedisStore> {
     let store =
         RedisStore::new(&redis_url(), unique("proofolio-test:") + ":", Duration::from_secs(1), Duration::from_secs(2))
             .expect("valid redis url");
-    match app::ssr::store::Store::ping(&store).await {
+    match app::platform::ssr::store::Store::ping(&store).await {
         Ok(()) => Some(store),
         Err(e) => {
             unavailable("Redis", e);
@@ -139,7 +137,7 @@ pub async fn spawn_app_on(backend: Backend, options: Options, port: u16) -> Opti
     let mut settings = Settings::default();
     settings.jobs.poll_interval_ms = 50;
     let github = standins::github::GithubStandIn::start().await;
-    settings.auth.github = Some(app::ssr::config::OAuthClientSettings {
+    settings.auth.github = Some(app::platform::ssr::config::OAuthClientSettings {
         client_id: standins::github::CLIENT_ID.into(),
         client_secret: SecretString::from(standins::github::CLIENT_SECRET),
     });
@@ -148,7 +146,7 @@ pub async fn spawn_app_on(backend: Backend, options: Options, port: u16) -> Opti
     settings.github.graphql_url = Some(github.graphql_url());
     // GitHub is configured (the stand-in), which would hide the demo
     // sign-in; flows that want a throw-away account keep it available.
-    settings.auth.demo = app::ssr::config::DemoMode::Always;
+    settings.auth.demo = app::platform::ssr::config::DemoMode::Always;
     let mut dir = None;
     match backend {
         Backend::Sqlite => {
@@ -174,7 +172,7 @@ pub async fn spawn_app_on(backend: Backend, options: Options, port: u16) -> Opti
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind the port");
     let addr = listener.local_addr().unwrap();
-    let mut leptos_options = server::startup::leptos_options();
+    let mut leptos_options = server::startup::leptos_options().expect("Leptos options");
     leptos_options.site_addr = addr;
     let state = server::startup::build_state(settings, leptos_options).await.expect("application builds");
     let shutdown = CancellationToken::new();

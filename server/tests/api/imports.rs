@@ -461,7 +461,8 @@ async fn hidden_repositories_and_skills_stay_hidden_across_imports(app: TestApp)
 /// Hiding is per user and bounded: a user cannot make every page of theirs
 /// expensive by hiding a million made-up keys.
 async fn hidden_items_are_capped_in_count_and_length(app: TestApp) {
-    use app::ssr::{entities::profile_hidden, github::profiles::MAX_HIDDEN_ITEMS};
+    use app::profile::ssr::entities::profile_hidden;
+    use app::profile::ssr::profiles::MAX_HIDDEN_ITEMS;
     use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let jar = signed_in_as(&app, Account::new(40, "hider").with_repo(rust_service("svc"))).await;
     let me = get_json(&app, &jar, "/api/v1/me").await.1;

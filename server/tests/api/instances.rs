@@ -20,8 +20,8 @@ fn shared(
     pem: String,
     github: String,
     graphql: String,
-) -> impl Fn(&mut app::ssr::config::Settings) + Clone + Send + 'static {
-    move |s: &mut app::ssr::config::Settings| {
+) -> impl Fn(&mut app::platform::ssr::config::Settings) + Clone + Send + 'static {
+    move |s: &mut app::platform::ssr::config::Settings| {
         // Behind one load balancer: one public address (the token issuer,
         // the OAuth callback), here instance A's.
         s.server.public_url = Some(public_url.clone());
@@ -69,7 +69,7 @@ async fn get(app: &TestApp, jar: &Jar, path: &str) -> Value {
     crate::imports::get_json(app, jar, path).await.1
 }
 
-async fn finished_job(app: &TestApp, id: &str) -> app::ssr::entities::job::Model {
+async fn finished_job(app: &TestApp, id: &str) -> app::platform::ssr::entities::job::Model {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let job = app.state.jobs.get(id).await.unwrap().unwrap();
@@ -150,7 +150,7 @@ async fn two_instances_behave_as_one() {
     dead.kill();
     github.set_latency(Duration::ZERO);
     let done = finished_job(alive, &job).await;
-    assert_eq!(done.status, app::ssr::entities::job::JobStatus::Succeeded, "{done:?}");
+    assert_eq!(done.status, app::platform::ssr::entities::job::JobStatus::Succeeded, "{done:?}");
     assert_eq!(done.attempts, 2, "the second instance ran it as the second attempt");
     assert!(done.locked_by.is_none());
     let skills = get(alive, &jar2, "/api/v1/me/skills").await;

@@ -3,7 +3,8 @@
 //! retries, pauses and hand-back at shutdown.
 
 use crate::helpers::TestApp;
-use app::ssr::jobs::{JobContext, JobError, JobHandler, JobQueue, NewJob, Worker, WorkerConfig};
+use app::platform::jobs::JobStatus;
+use app::platform::ssr::jobs::{JobContext, JobError, JobHandler, JobQueue, NewJob, Worker, WorkerConfig};
 use async_trait::async_trait;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -35,7 +36,7 @@ fn config(lease_ms: u64) -> WorkerConfig {
     }
 }
 
-async fn wait_until_finished(queue: &JobQueue, id: &str, within: Duration) -> app::ssr::entities::job::Model {
+async fn wait_until_finished(queue: &JobQueue, id: &str, within: Duration) -> app::platform::ssr::entities::job::Model {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let job = queue.get(id).await.unwrap().expect("job exists");
@@ -74,7 +75,7 @@ async fn each_job_runs_exactly_once_across_three_instances(app: TestApp) {
     }
     for id in &ids {
         let job = wait_until_finished(&queue, id, Duration::from_secs(30)).await;
-        assert_eq!(job.status, app::ssr::entities::job::JobStatus::Succeeded);
+        assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Succeeded);
         assert_eq!(job.attempts, 1);
         assert!(job.result.unwrap()["echo"]["n"].is_number());
     }
@@ -106,7 +107,7 @@ async fn progress_streams_to_a_watcher_until_the_job_finishes(app: TestApp) {
     let id = queue.enqueue(NewJob::new("step", json!({})).owned_by("user-1")).await.unwrap();
     let mut watch = queue.watch(&id, "user-1").await.unwrap();
     let first = watch.next().await.unwrap();
-    assert_eq!(first.status, "queued");
+    assert_eq!(first.status, JobStatus::Queued);
     assert_eq!(queue.active_for("user-1", "step").await.unwrap().map(|j| j.id), Some(id.clone()));
 
     let release = Arc::new(tokio::sync::Notify::new());
@@ -126,7 +127,7 @@ async fn progress_streams_to_a_watcher_until_the_job_finishes(app: TestApp) {
     let messages: Vec<_> = seen.iter().filter_map(|v| v.message.clone()).collect();
     assert!(messages.contains(&"reading repositories".to_string()), "{seen:?}");
     let last = seen.last().expect("updates arrived");
-    assert_eq!(last.status, "succeeded");
+    assert_eq!(last.status, JobStatus::Succeeded);
     assert_eq!(last.result, Some(json!({ "skills": 7 })));
     assert_eq!(last.progress, Some(json!({ "repositories": 20, "total": 20 })));
     assert!(last.finished_at.is_some());
@@ -169,7 +170,7 @@ async fn a_job_whose_instance_died_is_taken_over_after_its_lease(app: TestApp) {
     Worker::new(queue.clone(), config(900)).register("crashy", Succeed).spawn(stop.clone());
     let job = wait_until_finished(&queue, &id, Duration::from_secs(15)).await;
     stop.cancel();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Succeeded);
+    assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Succeeded);
     assert_eq!(job.result, Some(json!({ "attempt": 2 })), "the second instance ran it as attempt 2");
 }
 
@@ -194,7 +195,7 @@ async fn failing_jobs_are_retried_then_fail_with_their_message(app: TestApp) {
     Worker::new(queue.clone(), config(5_000)).register("flaky", AlwaysRetry).spawn(stop.clone());
     let job = wait_until_finished(&queue, &id, Duration::from_secs(15)).await;
     stop.cancel();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
+    assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Failed);
     assert_eq!(job.attempts, 3);
     assert_eq!(job.error.as_deref(), Some("GitHub answered 502 (attempt 3)"));
 }
@@ -226,7 +227,11 @@ async fn a_paused_job_says_when_it_resumes_and_resumes_without_losing_an_attempt
     loop {
         let job = queue.get(&id).await.unwrap().unwrap();
         if job.message.as_deref().is_some_and(|m| m.starts_with("rate limited; resumes at")) {
-            assert_eq!(job.status, app::ssr::entities::job::JobStatus::Queued, "paused jobs wait in the queue");
+            assert_eq!(
+                job.status,
+                app::platform::ssr::entities::job::JobStatus::Queued,
+                "paused jobs wait in the queue"
+            );
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "never paused: {job:?}");
@@ -234,7 +239,11 @@ async fn a_paused_job_says_when_it_resumes_and_resumes_without_losing_an_attempt
     }
     let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
     stop.cancel();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Succeeded, "a pause does not use up the only attempt");
+    assert_eq!(
+        job.status,
+        app::platform::ssr::entities::job::JobStatus::Succeeded,
+        "a pause does not use up the only attempt"
+    );
     assert_eq!(job.result, Some(json!({ "attempt": 1 })), "the resumed run is still attempt 1");
 }
 
@@ -251,7 +260,7 @@ async fn shutdown_hands_a_running_job_back_to_the_queue(app: TestApp) {
     stop.cancel();
     tokio::time::timeout(Duration::from_secs(5), worker).await.expect("worker stops within its grace").unwrap();
     let job = queue.get(&id).await.unwrap().unwrap();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Queued);
+    assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Queued);
     assert_eq!(job.locked_by, None);
     assert_eq!(job.attempts, 1, "the interrupted attempt counts");
     assert!(job.message.unwrap().contains("interrupted by a restart"));
@@ -271,7 +280,7 @@ impl JobHandler for HangAndRecordFailure {
     async fn run(&self, _: &JobContext, _: Value) -> Result<Value, JobError> {
         std::future::pending().await
     }
-    async fn on_failed(&self, job: &app::ssr::entities::job::Model, message: &str) {
+    async fn on_failed(&self, job: &app::platform::ssr::entities::job::Model, message: &str) {
         self.0.lock().unwrap().push(format!("{}: {message}", job.id));
     }
 }
@@ -306,7 +315,7 @@ async fn a_job_that_keeps_outliving_shutdowns_uses_up_its_attempts(app: TestApp)
         .spawn(stop.clone());
     let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
     stop.cancel();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
+    assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Failed);
     assert!(job.error.as_deref().unwrap().contains("interrupted 2 times"), "{job:?}");
     told_once(&failures).await;
 }
@@ -335,7 +344,7 @@ impl JobHandler for Stale {
 /// finds its claim gone when it finally writes: neither its results nor its
 /// outcome land.
 async fn an_attempt_that_lost_its_claim_cannot_write_its_results(app: TestApp) {
-    use app::ssr::entities::job;
+    use app::platform::ssr::entities::job;
     use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
     let queue = app.state.jobs.clone();
     let id = queue.enqueue(NewJob::new("stale", json!({}))).await.unwrap();
@@ -363,7 +372,7 @@ async fn an_attempt_that_lost_its_claim_cannot_write_its_results(app: TestApp) {
     stop.cancel();
     assert_eq!(*held.lock().unwrap(), Some(false), "the claim is gone");
     let row = queue.get(&id).await.unwrap().unwrap();
-    assert_eq!(row.status, app::ssr::entities::job::JobStatus::Running, "still the other attempt's");
+    assert_eq!(row.status, app::platform::ssr::entities::job::JobStatus::Running, "still the other attempt's");
     assert_eq!(row.locked_by.as_deref(), Some("the-attempt-that-took-over"));
     assert_eq!(row.result, None, "the stale attempt's result did not land");
 }
@@ -375,7 +384,7 @@ impl JobHandler for Panics {
     async fn run(&self, _: &JobContext, _: Value) -> Result<Value, JobError> {
         panic!("a bug in the handler");
     }
-    async fn on_failed(&self, job: &app::ssr::entities::job::Model, message: &str) {
+    async fn on_failed(&self, job: &app::platform::ssr::entities::job::Model, message: &str) {
         self.0.lock().unwrap().push(format!("{}: {message}", job.id));
     }
 }
@@ -390,7 +399,7 @@ async fn a_panicking_handler_fails_its_job_and_cleans_up(app: TestApp) {
     Worker::new(queue.clone(), config(5_000)).register("buggy", Panics(failures.clone())).spawn(stop.clone());
     let job = wait_until_finished(&queue, &id, Duration::from_secs(10)).await;
     stop.cancel();
-    assert_eq!(job.status, app::ssr::entities::job::JobStatus::Failed);
+    assert_eq!(job.status, app::platform::ssr::entities::job::JobStatus::Failed);
     assert!(job.error.unwrap().contains("went wrong on our side"), "a plain message, not the panic's");
     assert_eq!(job.locked_by, None);
     told_once(&failures).await;

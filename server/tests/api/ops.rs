@@ -254,8 +254,10 @@ async fn metrics_need_their_token_when_one_is_set() {
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("proofolio_http_requests_total"));
 
-    let options =
-        Options { tweak: Box::new(|s| s.profile = app::ssr::config::Profile::Production), ..Default::default() };
+    let options = Options {
+        tweak: Box::new(|s| s.profile = app::platform::ssr::config::Profile::Production),
+        ..Default::default()
+    };
     let prod = spawn_app_with(Backend::Sqlite, options).await.unwrap();
     assert_eq!(prod.get("/metrics").await.status(), 404);
 }
@@ -371,4 +373,24 @@ fn production_without_its_secrets_refuses_to_start() {
         assert!(stderr.contains(key), "{key} named in: {stderr}");
     }
     assert!(!stderr.contains("PROOFOLIO__DATABASE__URL is required"), "the database URL was given");
+}
+
+/// A mistyped listen address stops start-up with a message naming it,
+/// instead of quietly serving on the default port.
+#[test]
+fn a_bad_listen_address_refuses_to_start() {
+    for (var, value) in
+        [("LEPTOS_SITE_ADDR", "localhost:80800"), ("LEPTOS_RELOAD_PORT", "x"), ("LEPTOS_ENV", "staging")]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env(var, value)
+            .output()
+            .expect("the server binary runs");
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(var) && stderr.contains(value), "{var} named in: {stderr}");
+    }
 }

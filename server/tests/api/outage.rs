@@ -7,7 +7,8 @@
 use crate::helpers::{spawn_app_with, Backend, Jar, Options, PrivateRedis, TestApp};
 use crate::imports::{events_until_done, get_json, import, post_json, signed_in_as};
 use crate::resumes::settled;
-use app::ssr::{github::profiles::IMPORT_KIND, jobs::NewJob};
+use app::platform::ssr::jobs::NewJob;
+use app::profile::ssr::profiles::IMPORT_KIND;
 use serde_json::{json, Value};
 use standins::github::fixtures::{Account, Repo};
 use std::time::{Duration, Instant};

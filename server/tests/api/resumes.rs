@@ -6,7 +6,7 @@
 
 use crate::helpers::{spawn_app_with, Backend, Jar, Options, TestApp};
 use crate::imports::{get_json, import, post, post_json, signed_in_as};
-use app::ssr::resume::document;
+use app::resume::ssr::document;
 use serde_json::{json, Value};
 use standins::github::fixtures::{Account, PullRequest, Repo};
 use standins::llm::{LlmStandIn, Reply};
@@ -51,7 +51,7 @@ db_tests!(the_deterministic_writer_works_with_no_llm_configured, a_profile_is_ne
 
 pub async fn with_llm(
     backend: Backend,
-    tweak: impl FnOnce(&mut app::ssr::config::Settings) + Send + 'static,
+    tweak: impl FnOnce(&mut app::platform::ssr::config::Settings) + Send + 'static,
 ) -> Option<(TestApp, LlmStandIn)> {
     let llm = LlmStandIn::start().await;
     let url = llm.base_url.clone();
@@ -592,7 +592,7 @@ async fn quota_units_come_back_only_for_transport_failures() {
 /// Make the job look like its instance died mid-run: another claim token,
 /// a lease that lapsed a minute ago.
 async fn kill_the_instance_running(app: &TestApp, job_id: &str, attempts: Option<i32>) {
-    use app::ssr::entities::job;
+    use app::platform::ssr::entities::job;
     use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
     let mut update = job::Entity::update_many()
         .col_expr(job::Column::LockedBy, Expr::value("an-instance-that-died"))

@@ -1,7 +1,7 @@
 //! The store conformance suite: every behaviour the product relies on, run
 //! against the in-process store and against Redis.
 
-use app::ssr::store::{RedisStore, SharedStore, Store, StoreError};
+use app::platform::ssr::store::{RedisStore, SharedStore, Store, StoreError};
 use futures::StreamExt;
 use std::{sync::Arc, time::Duration};
 
@@ -74,7 +74,7 @@ async fn a_lock_has_one_holder_and_only_the_holder_releases_it(store: SharedStor
     assert_eq!(held.len(), 1, "exactly one of ten concurrent callers gets the lock");
     let lock = held.into_iter().next().unwrap();
 
-    let forged = app::ssr::store::Lock { name: lock.name.clone(), token: "not-the-owner".into() };
+    let forged = app::platform::ssr::store::Lock { name: lock.name.clone(), token: "not-the-owner".into() };
     assert!(!store.release_lock(&forged).await.unwrap(), "a stranger cannot release it");
     assert!(!store.extend_lock(&forged, Duration::from_secs(10)).await.unwrap(), "nor extend it");
     assert!(store.try_lock("lock:import:u1", Duration::from_secs(10)).await.unwrap().is_none(), "still held");

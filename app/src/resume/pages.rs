@@ -1,0 +1,309 @@
+//! A résumé: written section by section before the reader's eyes (live
+//! with JavaScript, "check status" without), every line with its receipts,
+//! the model and token use, "Download JSON Resume", and "Regenerate" per
+//! section. Printable: the page's chrome disappears on paper.
+
+use crate::account::pages::SignInFirst;
+use crate::platform::i18n::{use_i18n, Lang};
+use crate::platform::jobs::JobView;
+use crate::platform::ui::{failure, ErrorNote};
+use crate::resume::types::{ResumeStatus, ResumeView, WriterKind};
+use crate::resume::{resume_of, RegenerateSection, ResumePageData};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde_json::Value;
+
+pub struct ResumeText {
+    pub title: &'static str,
+    pub writing: &'static str,
+    pub failed: &'static str,
+    pub download: &'static str,
+    pub regenerate: &'static str,
+    pub deterministic: &'static str,
+    pub model: &'static str,
+    pub tokens: &'static str,
+    pub cost: &'static str,
+    pub calls: &'static str,
+    pub not_found: &'static str,
+    pub summary: &'static str,
+    pub skills: &'static str,
+    pub projects: &'static str,
+    pub work: &'static str,
+    pub check_again: &'static str,
+    pub back: &'static str,
+    pub sample: &'static str,
+}
+
+static KO: ResumeText = ResumeText {
+    title: "이력서",
+    writing: "작성하는 중… 완성된 섹션부터 나타납니다.",
+    failed: "작성하지 못했습니다:",
+    download: "JSON Resume 내려받기",
+    regenerate: "이 섹션 다시 쓰기",
+    deterministic: "LLM 없이 프로필 사실만으로 자동 작성한 이력서입니다.",
+    model: "모델",
+    tokens: "토큰",
+    cost: "예상 비용",
+    calls: "회 호출",
+    not_found: "이력서를 찾을 수 없습니다.",
+    summary: "소개",
+    skills: "기술",
+    projects: "프로젝트",
+    work: "오픈소스 기여",
+    check_again: "상태 새로 고침",
+    back: "내 기술로 돌아가기",
+    sample: "샘플 프로필로 만든 이력서입니다.",
+};
+
+static EN: ResumeText = ResumeText {
+    title: "Résumé",
+    writing: "Writing… sections appear as they are finished.",
+    failed: "It could not be written:",
+    download: "Download JSON Resume",
+    regenerate: "Regenerate this section",
+    deterministic: "Written without an LLM, from the facts of your profile only.",
+    model: "Model",
+    tokens: "Tokens",
+    cost: "Estimated cost",
+    calls: " call(s)",
+    not_found: "No such résumé.",
+    summary: "Summary",
+    skills: "Skills",
+    projects: "Projects",
+    work: "Open-source contributions",
+    check_again: "Check status",
+    back: "Back to My skills",
+    sample: "Written from the sample profile.",
+};
+
+fn texts(lang: Lang) -> &'static ResumeText {
+    match lang {
+        Lang::Ko => &KO,
+        Lang::En => &EN,
+    }
+}
+
+#[component]
+pub fn ResumePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
+    let data = Resource::new(move || id.clone(), resume_of);
+    let me = crate::account::use_me();
+    view! {
+        <Title text=move || texts(i18n.lang()).title />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let signed_in = me.0.await.ok().flatten().is_some();
+                match data.await {
+                    Ok(Some(d)) => view! { <ResumeBody data=d /> }.into_any(),
+                    _ if !signed_in => view! { <SignInFirst /> }.into_any(),
+                    _ => view! { <section class="container"><p class="notice error">{move || texts(i18n.lang()).not_found}</p></section> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ResumeBody(data: ResumePageData) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let r: ResumeView = data.resume.clone();
+    let writing = r.job_id.is_some();
+    let live = data.job.clone().filter(|_| writing);
+    let id = r.id.clone();
+    let export = format!("/api/v1/resumes/{}/export.json", r.id);
+    let deterministic = r.writer == WriterKind::Deterministic;
+    let usage = (!deterministic)
+        .then(|| (r.model.clone().unwrap_or_default(), r.prompt_tokens, r.completion_tokens, r.llm_calls, r.cost_usd));
+    let ready = r.status == ResumeStatus::Ready && !writing;
+    let sample = r.document.as_ref().is_some_and(|d| d["meta"]["x-proofolio"]["source"] == "sample");
+    view! {
+        <section class="container resume-page" data-testid="resume" data-status=r.status.code()>
+            <div class="resume-actions no-print">
+                <a href="/skills">{move || t().back}</a>
+                {ready.then(|| view! {
+                    <a class="button" href=export.clone() download data-testid="download-json">{move || t().download}</a>
+                })}
+            </div>
+            {deterministic.then(|| view! { <p class="notice no-print" data-testid="deterministic-label">{move || t().deterministic}</p> })}
+            {sample.then(|| view! { <p class="notice no-print">{move || t().sample}</p> })}
+            {usage.map(|(model, p, c, calls, cost)| view! {
+                <p class="meta no-print" data-testid="usage">
+                    {move || t().model} " " {model.clone()} " · " {move || t().tokens} " " {p} " + " {c}
+                    " · " {calls} {move || t().calls} " · " {move || t().cost} " $" {format!("{cost:.4}")}
+                </p>
+            })}
+            {writing.then(|| view! {
+                <p class="notice" aria-live="polite" data-testid="writing">
+                    <span class="spinner" aria-hidden="true"></span> " " {move || t().writing}
+                    " " <a href=format!("/resumes/{id}") class="link-button">{move || t().check_again}</a>
+                </p>
+            })}
+            {failure(ServerAction::<RegenerateSection>::new()).map(|error| view! { <ErrorNote error /> })}
+            {r.error.clone().filter(|_| !writing).map(|e| view! {
+                <p class="notice error" role="alert" data-testid="resume-error">{move || t().failed} " " {e.clone()}</p>
+            })}
+            {match live {
+                Some(job) => view! { <ResumeLive job id=r.id.clone() stored=r.document.clone() /> }.into_any(),
+                None => r.document.clone().map(|d| view! { <Document doc=d id=r.id.clone() editable=ready done=None /> }).into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The résumé while it is being written: an island that follows the job's
+/// server-sent events and shows each section as it is finished (the stored
+/// document until then); the page reloads itself when the job is done.
+#[island]
+fn ResumeLive(job: JobView, id: String, stored: Option<Value>) -> impl IntoView {
+    let job = RwSignal::new(job);
+    #[cfg(feature = "hydrate")]
+    crate::platform::jobs::follow_job(
+        crate::platform::jobs::events_url(&job.with_untracked(|j| j.id.clone())),
+        move |v| job.set(v),
+    );
+    let doc = move || {
+        let live = job.with(|j| j.progress.as_ref().map(|p| p["document"].clone()));
+        live.filter(|d| d.is_object()).or_else(|| stored.clone())
+    };
+    let done = move || {
+        job.with(|j| {
+            j.progress
+                .as_ref()
+                .and_then(|p| p["done"].as_array().cloned())
+                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect::<Vec<_>>())
+        })
+    };
+    move || doc().map(|d| view! { <Document doc=d id=id.clone() editable=false done=done() /> })
+}
+
+fn receipts_of(v: &Value) -> Vec<(String, String)> {
+    v.as_array()
+        .map(|a| {
+            a.iter().filter_map(|r| Some((r["label"].as_str()?.to_string(), r["url"].as_str()?.to_string()))).collect()
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+fn Receipts(list: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <span class="receipts-inline">
+            {list.into_iter().map(|(label, url)| {
+                let title = label.clone();
+                view! { <a class="receipt-chip" href=url rel="noopener noreferrer" data-testid="receipt" title=title>{label}</a> }
+            }).collect_view()}
+        </span>
+    }
+}
+
+const REGENERATE: &str = <RegenerateSection as ServerFn>::PATH;
+
+#[component]
+fn RegenerateButton(id: String, section: &'static str, editable: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    editable.then(|| view! {
+        // A plain form (also inside the live island, where it never shows):
+        // the page reads the server function's answer back after the redirect.
+        <form method="post" action=REGENERATE class="inline no-print">
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="section" value=section />
+            <button class="link-button" type="submit" data-testid=format!("regenerate-{section}")>{move || texts(i18n.lang()).regenerate}</button>
+        </form>
+    })
+}
+
+#[component]
+fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let shown = move |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s));
+    let b = doc["basics"].clone();
+    let summary = b["summary"].as_str().map(str::to_string).filter(|_| shown("summary"));
+    let skills = doc["skills"].as_array().cloned().filter(|_| shown("skills"));
+    let projects = doc["projects"].as_array().cloned().filter(|_| shown("projects"));
+    let work = doc["work"].as_array().cloned().filter(|_| shown("work"));
+    let (id1, id2, id3, id4) = (id.clone(), id.clone(), id.clone(), id);
+    view! {
+        <article class="resume">
+            <header class="resume-head">
+                <h1>{b["name"].as_str().unwrap_or_default().to_string()}</h1>
+                {b["label"].as_str().map(|l| view! { <p class="label">{l.to_string()}</p> })}
+                <p class="meta">
+                    {b["location"]["city"].as_str().map(|c| format!("{c} · "))}
+                    {b["profiles"][0]["url"].as_str().map(|u| view! { <a href=u.to_string()>{u.trim_start_matches("https://").to_string()}</a> })}
+                </p>
+            </header>
+            {summary.map(|s| view! {
+                <section class="resume-section" data-testid="section-summary">
+                    <h2>{move || t().summary} <RegenerateButton id=id1.clone() section="summary" editable /></h2>
+                    <p>{s}</p>
+                </section>
+            })}
+            {skills.map(|groups| view! {
+                <section class="resume-section" data-testid="section-skills">
+                    <h2>{move || t().skills} <RegenerateButton id=id2.clone() section="skills" editable /></h2>
+                    <ul class="resume-skills">
+                        {groups.into_iter().map(|g| {
+                            let keywords: Vec<String> = g["keywords"].as_array().map(|k| k.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <strong>{g["name"].as_str().unwrap_or_default().to_string()}</strong> ": " {keywords.join(", ")}
+                                    " " <Receipts list=receipts_of(&g["x-evidence"]) />
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {projects.map(|items| view! {
+                <section class="resume-section" data-testid="section-projects">
+                    <h2>{move || t().projects} <RegenerateButton id=id3.clone() section="projects" editable /></h2>
+                    {items.into_iter().map(|p| view! { <Item item=p /> }).collect_view()}
+                </section>
+            })}
+            {work.filter(|w| !w.is_empty()).map(|items| view! {
+                <section class="resume-section" data-testid="section-work">
+                    <h2>{move || t().work} <RegenerateButton id=id4.clone() section="work" editable /></h2>
+                    {items.into_iter().map(|w| view! { <Item item=w /> }).collect_view()}
+                </section>
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn Item(item: Value) -> impl IntoView {
+    let highlights: Vec<String> = item["highlights"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let evidence = item["x-highlight-evidence"].as_array().cloned().unwrap_or_default();
+    let dates = match (item["startDate"].as_str(), item["endDate"].as_str()) {
+        (Some(s), Some(e)) if s != e => format!("{s} – {e}"),
+        (Some(s), _) => s.to_string(),
+        _ => String::new(),
+    };
+    let text = item["description"].as_str().or(item["summary"].as_str()).map(str::to_string);
+    view! {
+        <div class="resume-item" data-testid="resume-item">
+            <h3>
+                {match item["url"].as_str() {
+                    Some(u) => view! { <a href=u.to_string() rel="noopener noreferrer">{item["name"].as_str().unwrap_or_default().to_string()}</a> }.into_any(),
+                    None => view! { <span>{item["name"].as_str().unwrap_or_default().to_string()}</span> }.into_any(),
+                }}
+                {item["position"].as_str().map(|p| view! { <span class="meta">" · " {p.to_string()}</span> })}
+                <span class="meta dates">{dates}</span>
+            </h3>
+            {text.map(|d| view! { <p class="resume-desc">{d}</p> })}
+            <ul class="highlights">
+                {highlights.into_iter().enumerate().map(|(i, h)| view! {
+                    <li data-testid="highlight">{h} " " <Receipts list=evidence.get(i).map(receipts_of).unwrap_or_default() /></li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! The résumé tables: résumés and the ledger of generations (quota).
+
+pub mod generation;
+pub mod resume;

@@ -1,0 +1,12 @@
+//! Résumé generation: from the skill profile to an evidence-linked JSON
+//! Resume, written by an LLM (streamed, checked, at most two calls) or by
+//! the deterministic writer when none is configured.
+
+pub mod check;
+pub mod context;
+pub mod document;
+pub mod entities;
+pub mod generate;
+pub mod prompt;
+pub mod routes;
+pub mod writer;
