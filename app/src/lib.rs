@@ -76,7 +76,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let i18n = I18n(RwSignal::new(initial_lang()));
+    let i18n = I18n(initial_lang());
     provide_context(i18n);
     provide_context(account::Me(Resource::new(|| (), |_| account::current_user())));
 

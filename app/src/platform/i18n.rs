@@ -80,29 +80,26 @@ impl Lang {
     }
 }
 
-/// The current language, reactive. Provided once by `App`.
+/// The page's language. A page is rendered in one language (switching is
+/// a round trip to the server), so this is a plain value, not a signal.
 #[derive(Clone, Copy)]
-pub struct I18n(pub RwSignal<Lang>);
+pub struct I18n(pub Lang);
 
-/// The page's language. Islands hydrate without their server parents'
-/// context, so in the browser an island starts its own from `<html lang>`.
+/// The page's language: from `App`'s context on the server; in an island
+/// (which hydrates without its server parents' context) from `<html lang>`.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| {
-        let i18n = I18n(RwSignal::new(initial_lang()));
-        provide_context(i18n);
-        i18n
-    })
+    use_context::<I18n>().unwrap_or_else(|| I18n(initial_lang()))
 }
 
 impl I18n {
     pub fn lang(&self) -> Lang {
-        self.0.get()
+        self.0
     }
 
-    /// A reactive lookup: `t(|t| t.hero_title)`.
+    /// A lookup for views: `t(|t| t.hero_title)`.
     pub fn t(&self, f: fn(&'static Texts) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         let lang = self.0;
-        move || f(lang.get().texts())
+        move || f(lang.texts())
     }
 }
 

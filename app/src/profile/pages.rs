@@ -131,7 +131,7 @@ fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) 
 fn GenerateForm(resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView {
     let i18n = use_i18n();
     let st = move || texts(i18n.lang());
-    let ko = i18n.0.get_untracked() == crate::platform::i18n::Lang::Ko;
+    let ko = i18n.lang() == crate::platform::i18n::Lang::Ko;
     let start = ServerAction::<StartResume>::new();
     view! {
         <section class="card generate" data-testid="generate">
