@@ -2,7 +2,7 @@
 //! plain form post that the server answers with a redirect, so these pages
 //! work the same with and without JavaScript.
 
-use crate::account::types::MeView;
+use crate::account::types::{link_url, MeView, DEMO_SIGN_IN_URL, LOGOUT_ALL_URL};
 use crate::account::{
     my_sessions, nickname_suggestion, sign_in_options, use_me, DeleteAccount, EndSession, SetNickname, UnlinkIdentity,
 };
@@ -79,7 +79,7 @@ pub fn SignIn() -> impl IntoView {
                         </ul>
                         {(options.is_empty()).then(|| view! { <p>{t.no_providers}</p> })}
                         {demo.then(|| view! {
-                            <form class="card demo-signin" method="post" action="/auth/demo">
+                            <form class="card demo-signin" method="post" action=DEMO_SIGN_IN_URL>
                                 <h2>{t.demo_signin_title}</h2>
                                 <p>{t.demo_body}</p>
                                 <input type="hidden" name="return_to" value=back() />
@@ -227,7 +227,7 @@ fn SettingsBody(
                     {move || t().link_another} " "
                     {linkable.into_iter().map(|p| {
                         // Linking is a POST (origin-checked), never a link another site could follow.
-                        let action = format!("/auth/{}/link", p.id);
+                        let action = link_url(&p.id);
                         view! {
                             <form class="inline" method="post" action=action>
                                 <input type="hidden" name="return_to" value="/settings/account" />
@@ -264,7 +264,7 @@ fn SettingsBody(
                     }
                 }).collect_view()}
             </ul>
-            <form method="post" action="/api/v1/auth/logout-all">
+            <form method="post" action=LOGOUT_ALL_URL>
                 <button class="button secondary" type="submit">{move || t().sign_out_everywhere}</button>
             </form>
 

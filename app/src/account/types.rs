@@ -3,6 +3,24 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Sign out this browser (a form post; the refresh cookie is scoped to
+/// `/api/v1/auth`, so sign-out lives there too).
+pub const LOGOUT_URL: &str = "/api/v1/auth/logout";
+/// Sign out every session of the account.
+pub const LOGOUT_ALL_URL: &str = "/api/v1/auth/logout-all";
+/// The demo sign-in (a form post), where it is offered.
+pub const DEMO_SIGN_IN_URL: &str = "/auth/demo";
+
+/// Start signing in with `provider` (a link).
+pub fn login_url(provider: &str) -> String {
+    format!("/auth/{provider}/login")
+}
+
+/// Link another sign-in method to the signed-in account (a form post).
+pub fn link_url(provider: &str) -> String {
+    format!("/auth/{provider}/link")
+}
+
 /// `POST /api/v1/auth/refresh`
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

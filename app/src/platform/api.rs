@@ -2,6 +2,9 @@
 //! the readiness report.
 
 use serde::{Deserialize, Serialize};
+
+/// The API's interactive documentation (Swagger UI).
+pub const DOCS_URL: &str = "/api/v1/docs";
 use std::collections::BTreeMap;
 
 /// Every error the JSON API returns has this shape.

@@ -72,11 +72,19 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    pub fn texts(self) -> &'static Texts {
+    /// The one way a visible string is chosen: every capability keeps its
+    /// words in a table (a struct with one field per string, one static
+    /// per language) and picks the reader's with this.
+    pub fn pick<T: ?Sized>(self, ko: &'static T, en: &'static T) -> &'static T {
         match self {
-            Lang::Ko => &KO,
-            Lang::En => &EN,
+            Lang::Ko => ko,
+            Lang::En => en,
         }
+    }
+
+    /// The page frame's, the landing page's and the account pages' words.
+    pub fn texts(self) -> &'static Texts {
+        self.pick(&KO, &EN)
     }
 }
 
@@ -166,6 +174,8 @@ pub struct Texts {
     pub not_found_home: &'static str,
     pub footer_note: &'static str,
     pub footer_api: &'static str,
+    pub nav_primary: &'static str,
+    pub nav_footer: &'static str,
     pub nav_sign_in: &'static str,
     pub sign_out: &'static str,
     pub sign_in_title: &'static str,
@@ -233,6 +243,8 @@ pub static KO: Texts = Texts {
     not_found_home: "처음으로 돌아가기",
     footer_note: "Proofolio — 코드로 증명하는 이력서.",
     footer_api: "API 문서",
+    nav_primary: "주 메뉴",
+    nav_footer: "바닥글 메뉴",
     nav_sign_in: "로그인",
     sign_out: "로그아웃",
     sign_in_title: "Proofolio에 로그인",
@@ -300,6 +312,8 @@ pub static EN: Texts = Texts {
     not_found_home: "Back to the start",
     footer_note: "Proofolio — a résumé your code can prove.",
     footer_api: "API docs",
+    nav_primary: "Primary",
+    nav_footer: "Footer",
     nav_sign_in: "Sign in",
     sign_out: "Sign out",
     sign_in_title: "Sign in to Proofolio",

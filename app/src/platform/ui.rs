@@ -15,7 +15,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand-name">"Proofolio"</span>
                     <span class="brand-tagline">{i18n.t(|t| t.tagline)}</span>
                 </a>
-                <nav class="site-nav" aria-label="Primary">
+                <nav class="site-nav" aria-label=i18n.t(|t| t.nav_primary)>
                     <a href="/#how">{i18n.t(|t| t.nav_how)}</a>
                     <LangSwitch />
                     <UserMenu />
@@ -85,7 +85,7 @@ pub fn UserMenu() -> impl IntoView {
                                 {m.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="28" height="28" /> })}
                                 <a href="/skills" data-testid="nav-skills">{crate::profile::texts::texts(i18n.lang()).nav_skills}</a>
                                 <a href=href data-testid="user-nickname">{label}</a>
-                                <form method="post" action="/api/v1/auth/logout" class="inline">
+                                <form method="post" action=crate::account::types::LOGOUT_URL class="inline">
                                     <button class="link-button" type="submit" data-testid="sign-out">{t.sign_out}</button>
                                 </form>
                             </span>
@@ -139,8 +139,8 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <div class="container footer-row">
                 <p>{i18n.t(|t| t.footer_note)}</p>
-                <nav aria-label="Footer">
-                    <a href="/api/v1/docs" rel="external">{i18n.t(|t| t.footer_api)}</a>
+                <nav aria-label=i18n.t(|t| t.nav_footer)>
+                    <a href=crate::platform::api::DOCS_URL rel="external">{i18n.t(|t| t.footer_api)}</a>
                 </nav>
             </div>
         </footer>

@@ -131,7 +131,6 @@ fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) 
 fn GenerateForm(resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView {
     let i18n = use_i18n();
     let st = move || texts(i18n.lang());
-    let ko = i18n.lang() == crate::platform::i18n::Lang::Ko;
     let start = ServerAction::<StartResume>::new();
     view! {
         <section class="card generate" data-testid="generate">
@@ -141,13 +140,14 @@ fn GenerateForm(resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView
                 <div>
                     <label for="resume-language">{move || st().resume_language}</label>
                     <select id="resume-language" name="language">
-                        <option value="ko" selected=ko>"한국어"</option>
-                        <option value="en" selected=!ko>"English"</option>
+                        {crate::platform::i18n::Lang::ALL.into_iter().map(|l| view! {
+                            <option value=l.code() selected=l == i18n.lang()>{l.native_name()}</option>
+                        }).collect_view()}
                     </select>
                 </div>
                 <div>
                     <label for="target-role">{move || st().target_role}</label>
-                    <input id="target-role" name="target_role" maxlength="80" placeholder="backend engineer" />
+                    <input id="target-role" name="target_role" maxlength="80" placeholder=move || st().target_role_example />
                 </div>
                 <button class="button" type="submit" data-testid="generate-button">{move || st().generate}</button>
             </ActionForm>

@@ -75,6 +75,7 @@ pub struct SkillsText {
     pub generate_lead: &'static str,
     pub resume_language: &'static str,
     pub target_role: &'static str,
+    pub target_role_example: &'static str,
     pub generate: &'static str,
     pub my_resumes: &'static str,
 }
@@ -152,6 +153,7 @@ pub static KO: SkillsText = SkillsText {
     generate_lead: "이 프로필로 근거가 붙은 이력서를 씁니다.",
     resume_language: "이력서 언어",
     target_role: "목표 직무 (선택)",
+    target_role_example: "백엔드 엔지니어",
     generate: "이력서 생성",
     my_resumes: "내 이력서",
 };
@@ -229,15 +231,13 @@ pub static EN: SkillsText = SkillsText {
     generate_lead: "An evidence-linked résumé from this profile.",
     resume_language: "Résumé language",
     target_role: "Target role (optional)",
+    target_role_example: "backend engineer",
     generate: "Generate résumé",
     my_resumes: "My résumés",
 };
 
 pub fn texts(lang: Lang) -> &'static SkillsText {
-    match lang {
-        Lang::Ko => &KO,
-        Lang::En => &EN,
-    }
+    lang.pick(&KO, &EN)
 }
 
 /// `2026-11-01T10:00:00Z` → `2026-11` (month precision is what people read).

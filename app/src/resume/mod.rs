@@ -3,6 +3,7 @@
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 pub mod types;
 
 use crate::platform::errors::FnError;

@@ -7,6 +7,11 @@
 pub use crate::platform::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
+/// Where résumé `id` downloads as JSON Resume.
+pub fn export_url(id: &str) -> String {
+    format!("/api/v1/resumes/{id}/export.json")
+}
+
 /// Where a résumé stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]

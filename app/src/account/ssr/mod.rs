@@ -98,7 +98,7 @@ pub fn provider_views(state: &crate::platform::ssr::state::AppState) -> Vec<crat
         .list()
         .into_iter()
         .map(|p| crate::account::types::ProviderView {
-            login_url: format!("/auth/{}/login", p.id),
+            login_url: crate::account::types::login_url(&p.id),
             id: p.id,
             display_name: p.display_name,
             demo: false,
@@ -108,7 +108,7 @@ pub fn provider_views(state: &crate::platform::ssr::state::AppState) -> Vec<crat
         list.push(crate::account::types::ProviderView {
             id: "demo".into(),
             display_name: "Demo".into(),
-            login_url: "/auth/demo".into(),
+            login_url: crate::account::types::DEMO_SIGN_IN_URL.into(),
             demo: true,
         });
     }

@@ -648,40 +648,7 @@ impl Worker {
         let lost = CancellationToken::new();
         // Aborted when this attempt ends for any reason, including this task
         // being aborted at shutdown: a dead attempt must stop renewing its lease.
-        let _heartbeat = AbortOnDrop({
-            let queue = queue.clone();
-            let claim = claim.clone();
-            let lost = lost.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(lease / 3).await;
-                    let renewed = match db_now(&queue.db).await {
-                        Ok(now) => {
-                            let until = now + chrono::Duration::from_std(lease).unwrap_or_default();
-                            queue
-                                .update_held(&claim, |u| u.col_expr(job::Column::LockedUntil, Expr::value(until)))
-                                .await
-                        }
-                        Err(e) => Err(e),
-                    };
-                    match renewed {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            tracing::warn!(job = %claim.job_id, "lease lost; stopping this attempt");
-                            lost.cancel();
-                            return;
-                        }
-                        Err(e) => {
-                            // Without a renewed lease another instance may
-                            // take over: stop rather than race it.
-                            tracing::warn!(job = %claim.job_id, error = %e, "heartbeat failed; stopping this attempt");
-                            lost.cancel();
-                            return;
-                        }
-                    }
-                }
-            })
-        });
+        let _heartbeat = AbortOnDrop(tokio::spawn(heartbeat(queue.clone(), claim.clone(), lease, lost.clone())));
         let attempt = std::panic::AssertUnwindSafe(handler.run(&ctx, job.payload.clone()));
         let outcome = tokio::select! {
             r = futures::FutureExt::catch_unwind(attempt) => Some(r.unwrap_or_else(|_| {
@@ -770,4 +737,33 @@ impl Drop for AbortOnDrop {
 
 fn hostname() -> String {
     std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "proofolio".into())
+}
+
+/// Renew an attempt's lease every third of it, by the database's clock.
+/// When the lease is lost (another instance took over) or cannot be
+/// renewed, `lost` is cancelled and the attempt stops rather than race.
+async fn heartbeat(queue: JobQueue, claim: Claim, lease: Duration, lost: CancellationToken) {
+    loop {
+        tokio::time::sleep(lease / 3).await;
+        let renewed = match db_now(&queue.db).await {
+            Ok(now) => {
+                let until = now + chrono::Duration::from_std(lease).unwrap_or_default();
+                queue.update_held(&claim, |u| u.col_expr(job::Column::LockedUntil, Expr::value(until))).await
+            }
+            Err(e) => Err(e),
+        };
+        match renewed {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(job = %claim.job_id, "lease lost; stopping this attempt");
+                lost.cancel();
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(job = %claim.job_id, error = %e, "heartbeat failed; stopping this attempt");
+                lost.cancel();
+                return;
+            }
+        }
+    }
 }
