@@ -88,6 +88,14 @@ test('generate a résumé with the LLM: sections appear, receipts link to the re
   expect(doc.basics.label).toBe('백엔드 엔지니어');
   expect(doc.projects[0]['x-evidence'][0].url).toBe('https://github.com/octocat/hello-axum');
   expect(doc.meta['x-proofolio'].writer).toBe('llm');
+
+  // The same résumé as Markdown: the name, a heading, the receipt as a link.
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-md').click()]);
+  expect(md.suggestedFilename()).toMatch(/^resume-.*\.md$/);
+  const text = fs.readFileSync(await md.path(), 'utf8');
+  expect(text.startsWith(`# ${doc.basics.name}`)).toBe(true);
+  expect(text).toContain('## 프로젝트');
+  expect(text).toContain('(<https://github.com/octocat/hello-axum>)');
 });
 
 test('offline, nothing configured: demo sign-in, sample profile, the deterministic writer, receipts, valid JSON', async ({ page }, info) => {

@@ -7,6 +7,7 @@ mod m20261122_000004_create_resumes;
 mod m20261123_000005_create_login_states;
 mod m20261123_000006_generation_ledger;
 mod m20261123_000007_job_checkpoints;
+mod m20261123_000008_resume_versions;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_login_states::Migration),
             Box::new(m20261123_000006_generation_ledger::Migration),
             Box::new(m20261123_000007_job_checkpoints::Migration),
+            Box::new(m20261123_000008_resume_versions::Migration),
         ]
     }
 }

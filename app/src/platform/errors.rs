@@ -43,10 +43,12 @@ pub enum ErrorCode {
     Busy,
     NoProfile,
     Quota,
+    /// Changed elsewhere since this page loaded it.
+    VersionConflict,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::NotSignedIn,
         ErrorCode::NotFound,
         ErrorCode::Invalid,
@@ -69,6 +71,7 @@ impl ErrorCode {
         ErrorCode::Busy,
         ErrorCode::NoProfile,
         ErrorCode::Quota,
+        ErrorCode::VersionConflict,
     ];
 
     /// The code as it appears in URLs and JSON (`nickname_taken`).
@@ -96,6 +99,7 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::NoProfile => "no_profile",
             ErrorCode::Quota => "quota",
+            ErrorCode::VersionConflict => "version_conflict",
         }
     }
 

@@ -423,11 +423,12 @@ pub fn error_text(lang: Lang, code: crate::platform::errors::ErrorCode) -> &'sta
             "오늘 만들 수 있는 이력서 수를 모두 사용했습니다. 내일 다시 시도해 주세요.",
             "You have used today's résumé quota. Please try again tomorrow.",
         ),
+        VersionConflict => (
+            "다른 곳(다른 탭이나 기기)에서 먼저 바뀌었습니다. 다시 불러오거나 어느 쪽을 남길지 고르세요.",
+            "This was changed elsewhere (another tab or device) first. Load it again or choose which to keep.",
+        ),
     };
-    match lang {
-        Lang::Ko => ko,
-        Lang::En => en,
-    }
+    lang.pick(ko, en)
 }
 
 #[cfg(test)]

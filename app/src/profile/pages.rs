@@ -156,7 +156,7 @@ fn GenerateForm(resumes: Vec<crate::resume::types::ResumeView>) -> impl IntoView
                 <ul class="list resumes" data-testid="resume-list">
                     {resumes.into_iter().map(|r| {
                         let when = r.created_at.chars().take(16).collect::<String>().replace('T', " ");
-                        let label = format!("{} · {} · {}", when, r.language.native_name(), r.target_role.clone().unwrap_or_default());
+                        let label = format!("{} · {} · {}", when, r.language.native_name(), r.title.clone().or(r.target_role.clone()).unwrap_or_default());
                         let (status, writer) = (r.status, r.writer);
                         view! { <li><a href=format!("/resumes/{}", r.id)>{label}</a><span class="meta" data-status=status.code()>{move || st().status(status)} " · " {move || st().writer(writer)}</span></li> }
                     }).collect_view()}

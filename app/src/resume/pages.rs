@@ -46,6 +46,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let live = data.job.clone().filter(|_| writing);
     let id = r.id.clone();
     let export = crate::resume::types::export_url(&r.id);
+    let markdown = crate::resume::types::markdown_url(&r.id);
     let deterministic = r.writer == WriterKind::Deterministic;
     let usage = (!deterministic)
         .then(|| (r.model.clone().unwrap_or_default(), r.prompt_tokens, r.completion_tokens, r.llm_calls, r.cost_usd));
@@ -57,6 +58,8 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                 <a href="/skills">{move || t().back}</a>
                 {ready.then(|| view! {
                     <a class="button" href=export.clone() download data-testid="download-json">{move || t().download}</a>
+                    " "
+                    <a class="button secondary" href=markdown.clone() download data-testid="download-md">{move || t().download_md}</a>
                 })}
             </div>
             {deterministic.then(|| view! { <p class="notice no-print" data-testid="deterministic-label">{move || t().deterministic}</p> })}

@@ -143,8 +143,51 @@ pub struct ResumeView {
     pub document: Option<serde_json::Value>,
     /// The job writing it now (a generation or a section rewrite), if any.
     pub job_id: Option<String>,
+    /// The document's version: a save names it (`If-Match`), and gets 412
+    /// with the current one if it changed in between.
+    pub version: i32,
+    /// The owner's name for it, if they gave one.
+    pub title: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// One kept version of a résumé (`GET /api/v1/resumes/{id}/versions`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionInfo {
+    pub version: i32,
+    /// `generation`, `rewrite`, `save`, `restore`, `import` or `copy`.
+    pub reason: String,
+    /// Whether this is the document as it is now.
+    pub current: bool,
+    pub created_at: String,
+    /// For a run of saves: the last one.
+    pub updated_at: String,
+}
+
+/// `PUT /api/v1/resumes/{id}`: the whole document, and the version it was
+/// edited from (or `If-Match`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SaveResume {
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub document: serde_json::Value,
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// `PATCH /api/v1/resumes/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RenameResume {
+    /// At most 100 characters; blank removes the name.
+    pub title: String,
+}
+
+/// Where résumé `id` downloads as Markdown.
+pub fn markdown_url(id: &str) -> String {
+    format!("/api/v1/resumes/{id}/export.md")
 }
 
 /// `POST /api/v1/resumes`.

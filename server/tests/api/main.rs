@@ -8,6 +8,7 @@
 mod helpers;
 
 mod auth;
+mod editing;
 mod imports;
 mod instances;
 mod jobs;

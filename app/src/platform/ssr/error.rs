@@ -27,6 +27,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// A write named a version that is no longer the current one.
+    #[error("this was changed elsewhere (now version {current}); load it again or choose which to keep")]
+    Stale { current: i32 },
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
     #[error("the request body is larger than the {} KB this endpoint accepts", limit_bytes / 1024)]
@@ -62,6 +65,7 @@ impl AppError {
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Upstream { .. } => StatusCode::BAD_GATEWAY,
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Validation { .. } => "validation_failed",
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict(_) => "conflict",
+            AppError::Stale { .. } => "version_conflict",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::TooLarge { .. } => "payload_too_large",
             AppError::Upstream { .. } => "upstream_unavailable",
@@ -103,6 +108,7 @@ impl AppError {
     pub fn body(&self) -> ErrorBody {
         let fields = match self {
             AppError::Validation { fields } => fields.clone(),
+            AppError::Stale { current } => BTreeMap::from([("current_version".to_string(), current.to_string())]),
             _ => BTreeMap::new(),
         };
         ErrorBody { error: ErrorDetail { code: self.code().into(), message: self.public_message(), fields } }
@@ -123,6 +129,11 @@ impl IntoResponse for AppError {
         let mut response = (status, Json(self.body())).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        if let AppError::Stale { current } = self {
+            if let Ok(etag) = HeaderValue::from_str(&format!("\"{current}\"")) {
+                response.headers_mut().insert(header::ETAG, etag);
+            }
         }
         response
     }

@@ -44,6 +44,7 @@ pub fn internal(e: AppError) -> FnError {
         AppError::NotFound | AppError::Forbidden => ErrorCode::NotFound,
         AppError::Validation { .. } | AppError::BadRequest(_) | AppError::TooLarge { .. } => ErrorCode::Invalid,
         AppError::Conflict(_) => ErrorCode::Busy,
+        AppError::Stale { .. } => ErrorCode::VersionConflict,
         AppError::RateLimited { .. } => ErrorCode::RateLimited,
         AppError::Upstream { .. } | AppError::Unavailable(_) | AppError::Store(_) => ErrorCode::Unavailable,
         AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,

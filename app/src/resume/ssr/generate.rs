@@ -18,7 +18,7 @@ use super::{
     check::{self, Allowed},
     context::{self, Context, PROMPT_BUDGET},
     document::{self, Meta},
-    prompt, writer,
+    prompt, versions, writer,
 };
 use crate::platform::ssr::config::LlmSettings;
 use crate::platform::ssr::entities::job;
@@ -35,7 +35,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -238,6 +238,8 @@ impl Writer {
             error: Set(None),
             job_id: Set(Some(job_id.clone())),
             profile_version: Set(profile.version),
+            version: Set(0),
+            title: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -360,6 +362,8 @@ fn to_view(r: resume::Model, job_id: Option<String>) -> ResumeView {
         error: r.error,
         document: r.document,
         job_id,
+        version: r.version,
+        title: r.title,
         created_at: r.created_at.to_rfc3339(),
         updated_at: r.updated_at.to_rfc3339(),
     }
@@ -388,6 +392,19 @@ async fn settle(
     job_id: &str,
     change: impl FnOnce(sea_orm::UpdateMany<resume::Entity>) -> sea_orm::UpdateMany<resume::Entity>,
 ) -> AppResult<bool> {
+    settle_with(db, claim, resume_id, job_id, None, change).await
+}
+
+/// [`settle`], and when the job wrote a new document, that document becomes
+/// the next version (in the same transaction).
+async fn settle_with(
+    db: &DatabaseConnection,
+    claim: Option<&Claim>,
+    resume_id: &str,
+    job_id: &str,
+    new_document: Option<(&Value, versions::Reason)>,
+    change: impl FnOnce(sea_orm::UpdateMany<resume::Entity>) -> sea_orm::UpdateMany<resume::Entity>,
+) -> AppResult<bool> {
     let txn = db.begin().await?;
     if let Some(claim) = claim {
         if !claim.hold(&txn).await? {
@@ -396,12 +413,30 @@ async fn settle(
             return Ok(false);
         }
     }
-    let update = resume::Entity::update_many()
+    let mut update = resume::Entity::update_many()
         .col_expr(resume::Column::JobId, Expr::value(Option::<String>::None))
         .col_expr(resume::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(resume::Column::Id.eq(resume_id))
         .filter(resume::Column::JobId.eq(job_id));
+    if new_document.is_some() {
+        update = update.col_expr(
+            resume::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(resume::Column::Version), 1),
+        );
+    }
     let res = change(update).exec(&txn).await?;
+    if res.rows_affected == 1 {
+        if let Some((doc, reason)) = new_document {
+            let version: i32 = resume::Entity::find_by_id(resume_id.to_string())
+                .select_only()
+                .column(resume::Column::Version)
+                .into_tuple()
+                .one(&txn)
+                .await?
+                .unwrap_or(1);
+            versions::record(&txn, resume_id, version, doc, reason).await?;
+        }
+    }
     txn.commit().await?;
     Ok(res.rows_affected == 1)
 }
@@ -573,9 +608,10 @@ impl ResumeHandler {
             / 1_000_000.0;
         let r = &run.row;
         let (prompt_tokens, completion_tokens) = (run.usage.prompt_tokens as i32, run.usage.completion_tokens as i32);
-        let stored = settle(&w.db, Some(job.claim()), &r.id, &job.id, |u| {
+        let reason = if section.is_some() { versions::Reason::Rewrite } else { versions::Reason::Generation };
+        let stored = settle_with(&w.db, Some(job.claim()), &r.id, &job.id, Some((&doc, reason)), |u| {
             u.col_expr(resume::Column::Status, Expr::value(ResumeStatus::Ready))
-                .col_expr(resume::Column::Document, Expr::value(Some(doc)))
+                .col_expr(resume::Column::Document, Expr::value(Some(doc.clone())))
                 .col_expr(resume::Column::PromptTokens, Expr::value(r.prompt_tokens + prompt_tokens))
                 .col_expr(resume::Column::CompletionTokens, Expr::value(r.completion_tokens + completion_tokens))
                 .col_expr(resume::Column::LlmCalls, Expr::value(r.llm_calls + run.calls))

@@ -7,6 +7,8 @@ pub mod context;
 pub mod document;
 pub mod entities;
 pub mod generate;
+pub mod markdown;
 pub mod prompt;
 pub mod routes;
+pub mod versions;
 pub mod writer;

@@ -1,7 +1,8 @@
 //! `/api/v1/resumes`: generate a résumé from the skill profile (202, then
-//! follow it as server-sent events), read it, export it as JSON Resume,
-//! rewrite one section. Résumés are private to their owner: anyone else
-//! gets 404.
+//! follow it as server-sent events), read it, save it (versioned, with
+//! `If-Match`), its history and restore, rename, copy, delete, export it as
+//! JSON Resume or Markdown, rewrite one section. Résumés are private to
+//! their owner: anyone else gets 404.
 
 use crate::account::ssr::extract::AuthUser;
 use crate::platform::api::{ErrorBody, ErrorDetail};
@@ -9,7 +10,8 @@ use crate::platform::jobs::JobView;
 use crate::platform::ssr::error::{AppError, AppResult};
 use crate::platform::ssr::state::AppState;
 use crate::resume::ssr::generate::StartError;
-use crate::resume::types::{NewResume, ResumeView};
+use crate::resume::ssr::versions;
+use crate::resume::types::{NewResume, RenameResume, ResumeView, SaveResume, VersionInfo};
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -24,7 +26,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
-        .routes(routes!(get_one))
+        .routes(routes!(get_one, save, rename, delete_one))
+        .routes(routes!(versions_list))
+        .routes(routes!(version_one))
+        .routes(routes!(restore))
+        .routes(routes!(duplicate))
+        .routes(routes!(export_markdown))
         .routes(routes!(events))
         .routes(routes!(export))
         .routes(routes!(regenerate))
@@ -102,12 +109,191 @@ pub async fn list(State(state): State<AppState>, user: AuthUser) -> AppResult<Js
     params(("id" = String, Path, description = "Résumé id")),
     responses((status = 200, description = "The résumé", body = ResumeView), (status = 404, description = "No such résumé of yours", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_one(
+pub async fn get_one(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
+    let view = state.writer.view(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
+    Ok(with_etag(view.version, Json(view)))
+}
+
+/// The version as an entity tag: what `If-Match` names.
+fn with_etag(version: i32, body: impl IntoResponse) -> Response {
+    let mut res = body.into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// The version a write was based on: `If-Match` (`"7"` or `W/"7"`) or the
+/// body's `version`; one of them is required.
+fn expected_version(headers: &header::HeaderMap, body: Option<i32>) -> AppResult<i32> {
+    if let Some(v) = headers.get(header::IF_MATCH) {
+        let tag = v.to_str().unwrap_or_default().trim().trim_start_matches("W/").trim_matches('"');
+        return tag.parse().map_err(|_| AppError::validation("If-Match", "must be the résumé's version, e.g. \"7\""));
+    }
+    body.ok_or_else(|| AppError::validation("version", "name the version you edited (If-Match or `version`)"))
+}
+
+/// Save the whole document (JSON Resume, receipts under `x-evidence`).
+/// The save must name the version it started from; if the résumé changed
+/// since, nothing is written and the answer is 412 with the current
+/// version (`ETag`, `fields.current_version`).
+#[utoipa::path(put, path = "/resumes/{id}", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id"),
+           ("If-Match" = Option<String>, Header, description = "The version edited, e.g. \"7\" (or `version` in the body)")),
+    request_body = SaveResume,
+    responses(
+        (status = 200, description = "Saved; the new version is in `version` and `ETag`", body = ResumeView),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 409, description = "Being written; try again when it is done", body = ErrorBody),
+        (status = 412, description = "Changed since that version; `fields.current_version` says which is current", body = ErrorBody),
+        (status = 413, description = "Larger than 512 KB", body = ErrorBody),
+        (status = 422, description = "Not a valid JSON Resume document; `fields` say where", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn save(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
-) -> AppResult<Json<ResumeView>> {
-    state.writer.view(&user.user_id, &id).await?.map(Json).ok_or(AppError::NotFound)
+    headers: header::HeaderMap,
+    body: Result<Json<SaveResume>, axum::extract::rejection::JsonRejection>,
+) -> AppResult<Response> {
+    let Json(body) = body.map_err(|e| AppError::validation("document", e.body_text()))?;
+    let expected = expected_version(&headers, body.version)?;
+    versions::save(&state.db, &user.user_id, &id, expected, &body.document, versions::Reason::Save).await?;
+    get_one(State(state), user, Path(id)).await
+}
+
+/// Rename a résumé (blank removes the name).
+#[utoipa::path(patch, path = "/resumes/{id}", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    request_body = RenameResume,
+    responses(
+        (status = 200, description = "Renamed", body = ResumeView),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 422, description = "Longer than 100 characters", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn rename(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<RenameResume>,
+) -> AppResult<Response> {
+    versions::rename(&state.db, &user.user_id, &id, &body.title).await?;
+    get_one(State(state), user, Path(id)).await
+}
+
+/// Delete a résumé and its history.
+#[utoipa::path(delete, path = "/resumes/{id}", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 409, description = "Being written; delete it when it is done", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn delete_one(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    versions::delete(&state.db, &user.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The kept versions, newest first: a run of saves within five minutes is
+/// one version; every generation, rewrite, restore and copy is its own;
+/// the newest 50 are kept.
+#[utoipa::path(get, path = "/resumes/{id}/versions", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    responses((status = 200, description = "Versions", body = Vec<VersionInfo>), (status = 404, description = "No such résumé of yours", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn versions_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<VersionInfo>>> {
+    Ok(Json(versions::list(&state.db, &user.user_id, &id).await?))
+}
+
+/// One kept version's document.
+#[utoipa::path(get, path = "/resumes/{id}/versions/{n}", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id"), ("n" = i32, Path, description = "Version")),
+    responses((status = 200, description = "The document as it was", content_type = "application/json"), (status = 404, description = "No such résumé of yours, or version not kept", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn version_one(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, n)): Path<(String, i32)>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(versions::get(&state.db, &user.user_id, &id, n).await?))
+}
+
+/// Make version `n` current again (a new version; nothing is lost).
+/// `If-Match` is optional here: with it, a stale current version is 412.
+#[utoipa::path(post, path = "/resumes/{id}/versions/{n}/restore", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id"), ("n" = i32, Path, description = "Version to restore")),
+    responses(
+        (status = 200, description = "Restored", body = ResumeView),
+        (status = 404, description = "No such résumé of yours, or version not kept", body = ErrorBody),
+        (status = 409, description = "Being written", body = ErrorBody),
+        (status = 412, description = "Changed since the `If-Match` version", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn restore(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, n)): Path<(String, i32)>,
+    headers: header::HeaderMap,
+) -> AppResult<Response> {
+    let expected = if headers.contains_key(header::IF_MATCH) { Some(expected_version(&headers, None)?) } else { None };
+    versions::restore(&state.db, &user.user_id, &id, n, expected).await?;
+    get_one(State(state), user, Path(id)).await
+}
+
+/// A copy of a written résumé ("a copy for this job"), with a history of
+/// its own.
+#[utoipa::path(post, path = "/resumes/{id}/duplicate", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    responses(
+        (status = 201, description = "The copy", body = ResumeView),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 409, description = "Not written yet", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn duplicate(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
+    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
+    let suffix = if row.language == crate::resume::types::Lang::Ko { "(사본)" } else { "(copy)" };
+    let copy = versions::duplicate(&state.db, &user.user_id, &id, suffix).await?;
+    let view = state.writer.view(&user.user_id, &copy).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/resumes/{copy}"))], Json(view)).into_response())
+}
+
+/// The résumé as Markdown: every section, each line's receipts as links.
+#[utoipa::path(get, path = "/resumes/{id}/export.md", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    responses(
+        (status = 200, description = "Markdown", content_type = "text/markdown"),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 409, description = "Not written yet", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn export_markdown(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
+    let doc = row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))?;
+    let short: String = id.chars().take(8).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resume-{short}.md\"")),
+        ],
+        super::markdown::render(&doc),
+    )
+        .into_response())
 }
 
 /// The generation as server-sent events: `progress` events whose

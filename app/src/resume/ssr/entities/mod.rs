@@ -2,3 +2,4 @@
 
 pub mod generation;
 pub mod resume;
+pub mod resume_version;

@@ -21,6 +21,9 @@ pub struct Model {
     pub error: Option<String>,
     pub job_id: Option<String>,
     pub profile_version: i32,
+    /// Incremented by every change to `document`: what a save must name.
+    pub version: i32,
+    pub title: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
