@@ -96,6 +96,13 @@ test('generate a résumé with the LLM: sections appear, receipts link to the re
   expect(text.startsWith(`# ${doc.basics.name}`)).toBe(true);
   expect(text).toContain('## 프로젝트');
   expect(text).toContain('(<https://github.com/octocat/hello-axum>)');
+
+  // And as a PDF rendered on the server.
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()]);
+  expect(pdf.suggestedFilename()).toMatch(/^resume-.*\.pdf$/);
+  const bytes = fs.readFileSync(await pdf.path());
+  expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(bytes.toString('latin1')).toContain('https://github.com/octocat/hello-axum');
 });
 
 test('offline, nothing configured: demo sign-in, sample profile, the deterministic writer, receipts, valid JSON', async ({ page }, info) => {

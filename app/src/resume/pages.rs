@@ -47,6 +47,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let id = r.id.clone();
     let export = crate::resume::types::export_url(&r.id);
     let markdown = crate::resume::types::markdown_url(&r.id);
+    let pdf = crate::resume::types::pdf_url(&r.id, "classic");
     let deterministic = r.writer == WriterKind::Deterministic;
     let usage = (!deterministic)
         .then(|| (r.model.clone().unwrap_or_default(), r.prompt_tokens, r.completion_tokens, r.llm_calls, r.cost_usd));
@@ -60,6 +61,8 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                     <a class="button" href=export.clone() download data-testid="download-json">{move || t().download}</a>
                     " "
                     <a class="button secondary" href=markdown.clone() download data-testid="download-md">{move || t().download_md}</a>
+                    " "
+                    <a class="button secondary" href=pdf.clone() download data-testid="download-pdf">{move || t().download_pdf}</a>
                 })}
             </div>
             {deterministic.then(|| view! { <p class="notice no-print" data-testid="deterministic-label">{move || t().deterministic}</p> })}

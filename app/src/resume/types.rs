@@ -185,6 +185,11 @@ pub struct RenameResume {
     pub title: String,
 }
 
+/// Where résumé `id` downloads as a PDF in `theme`.
+pub fn pdf_url(id: &str, theme: &str) -> String {
+    format!("/api/v1/resumes/{id}/export.pdf?theme={theme}")
+}
+
 /// Where résumé `id` downloads as Markdown.
 pub fn markdown_url(id: &str) -> String {
     format!("/api/v1/resumes/{id}/export.md")

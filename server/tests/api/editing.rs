@@ -16,6 +16,7 @@ db_tests!(
     bad_documents_are_refused_and_nothing_is_stored,
     copy_rename_and_delete,
     the_markdown_export_has_every_section_with_its_receipts,
+    the_pdf_export_has_the_name_whole_korean_words_and_receipt_links,
     another_user_gets_404_on_every_route,
 );
 
@@ -275,6 +276,60 @@ async fn the_markdown_export_has_every_section_with_its_receipts(app: TestApp) {
     assert!(md.contains("](<https://github.com/marker/transit-api>)"), "the repository receipt is a link: {md}");
 }
 
+/// `pdftotext` (poppler) of a PDF.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/setup --test installs it)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn the_pdf_export_has_the_name_whole_korean_words_and_receipt_links(app: TestApp) {
+    let (jar, id) = written(&app, 808, "printer").await;
+    // A long Korean bullet, so lines wrap: no word may be split.
+    let mut doc = current(&app, &jar, &id).await["document"].clone();
+    let bullet = "실시간 지하철 도착 정보를 제공하는 공개 API를 설계하고 구현했으며 초당 삼천 건의 요청을 안정적으로 처리하도록 캐시와 연결 풀을 조정했습니다";
+    doc["projects"][0]["highlights"][0] = json!(bullet);
+    assert_eq!(put(&app, &jar, &id, Some("\"1\""), &json!({ "document": doc })).await.status(), 200);
+    for theme in ["classic", "compact", "modern"] {
+        let res = app
+            .client
+            .get(app.url(&format!("/api/v1/resumes/{id}/export.pdf?theme={theme}")))
+            .header("cookie", jar.header())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{theme}");
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let pdf = res.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = pdf_text(&pdf);
+        assert!(text.contains(doc["basics"]["name"].as_str().unwrap()), "{theme}: the name in {text}");
+        // Every word of the bullet comes out whole (lines break between words only).
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for w in bullet.split_whitespace() {
+            assert!(words.contains(&w), "{theme}: {w:?} split in: {text}");
+        }
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("https://github.com/printer/transit-api"), "{theme}: the receipt is a link");
+    }
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/resumes/{id}/export.pdf?theme=neon")))
+        .header("cookie", jar.header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}
+
 async fn another_user_gets_404_on_every_route(app: TestApp) {
     let (owner, id) = written(&app, 806, "owner").await;
     let before = current(&app, &owner, &id).await;
@@ -301,6 +356,7 @@ async fn another_user_gets_404_on_every_route(app: TestApp) {
         (Method::POST, format!("{base}/duplicate"), None),
         (Method::GET, format!("{base}/export.json"), None),
         (Method::GET, format!("{base}/export.md"), None),
+        (Method::GET, format!("{base}/export.pdf"), None),
     ] {
         let res = send(method.clone(), path.clone(), body).await.unwrap();
         assert_eq!(res.status(), 404, "{method} {path}");

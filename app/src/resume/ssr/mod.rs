@@ -8,6 +8,7 @@ pub mod document;
 pub mod entities;
 pub mod generate;
 pub mod markdown;
+pub mod pdf;
 pub mod prompt;
 pub mod routes;
 pub mod versions;

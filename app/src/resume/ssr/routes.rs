@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(duplicate))
         .routes(routes!(export_markdown))
+        .routes(routes!(export_pdf))
         .routes(routes!(events))
         .routes(routes!(export))
         .routes(routes!(regenerate))
@@ -366,4 +367,47 @@ pub async fn regenerate(
             .into_response(),
         Err(e) => start_error(e),
     }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PdfQuery {
+    /// `classic` (default), `compact` or `modern`.
+    pub theme: Option<String>,
+}
+
+/// The résumé as a PDF rendered on the server (no browser): selectable
+/// text, receipts as links, Korean set with its own font; title, author and
+/// language in the metadata.
+#[utoipa::path(get, path = "/resumes/{id}/export.pdf", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id"), PdfQuery),
+    responses(
+        (status = 200, description = "PDF", content_type = "application/pdf"),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 409, description = "Not written yet", body = ErrorBody),
+        (status = 422, description = "Unknown theme", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn export_pdf(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PdfQuery>,
+) -> AppResult<Response> {
+    let theme = match q.theme.as_deref() {
+        None | Some("") => super::pdf::Theme::default(),
+        Some(t) => super::pdf::Theme::parse(t)
+            .ok_or_else(|| AppError::validation("theme", "one of classic, compact, modern"))?,
+    };
+    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
+    let doc = row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))?;
+    let pdf = super::pdf::render(doc, theme).await?;
+    let short: String = id.chars().take(8).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resume-{short}.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response())
 }
