@@ -107,6 +107,8 @@ pub fn body_limit(method: &axum::http::Method, path: &str, content_type: Option<
     match (method, path) {
         // A whole résumé document from the editor.
         (&Method::PUT, p) if p.starts_with("/api/v1/resumes/") => 512 * KB,
+        // A JSON Resume file brought in.
+        (&Method::POST, "/api/v1/resumes/import") => 512 * KB,
         _ if is_form => 16 * KB,
         _ => 64 * KB,
     }

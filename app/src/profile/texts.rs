@@ -31,6 +31,7 @@ pub struct SkillsText {
     pub status_failed: &'static str,
     pub writer_llm: &'static str,
     pub writer_deterministic: &'static str,
+    pub writer_imported: &'static str,
     pub failed: &'static str,
     pub skills_title: &'static str,
     pub repos_title: &'static str,
@@ -109,6 +110,7 @@ pub static KO: SkillsText = SkillsText {
     status_failed: "실패",
     writer_llm: "LLM 작성",
     writer_deterministic: "규칙 기반 작성",
+    writer_imported: "가져온 이력서",
     failed: "가져오기에 실패했습니다:",
     skills_title: "기술",
     repos_title: "대표 저장소",
@@ -187,6 +189,7 @@ pub static EN: SkillsText = SkillsText {
     status_failed: "failed",
     writer_llm: "written by an LLM",
     writer_deterministic: "rule-based",
+    writer_imported: "imported",
     failed: "The import failed:",
     skills_title: "Skills",
     repos_title: "Top repositories",
@@ -271,6 +274,7 @@ impl SkillsText {
         match w {
             Llm => self.writer_llm,
             Deterministic => self.writer_deterministic,
+            Imported => self.writer_imported,
         }
     }
 }

@@ -49,7 +49,8 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let markdown = crate::resume::types::markdown_url(&r.id);
     let pdf = crate::resume::types::pdf_url(&r.id, "classic");
     let deterministic = r.writer == WriterKind::Deterministic;
-    let usage = (!deterministic)
+    let imported = r.writer == WriterKind::Imported;
+    let usage = (r.writer == WriterKind::Llm)
         .then(|| (r.model.clone().unwrap_or_default(), r.prompt_tokens, r.completion_tokens, r.llm_calls, r.cost_usd));
     let ready = r.status == ResumeStatus::Ready && !writing;
     let sample = r.document.as_ref().is_some_and(|d| d["meta"]["x-proofolio"]["source"] == "sample");
@@ -66,6 +67,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                 })}
             </div>
             {deterministic.then(|| view! { <p class="notice no-print" data-testid="deterministic-label">{move || t().deterministic}</p> })}
+            {imported.then(|| view! { <p class="notice no-print" data-testid="imported-label">{move || t().imported}</p> })}
             {sample.then(|| view! { <p class="notice no-print">{move || t().sample}</p> })}
             {usage.map(|(model, p, c, calls, cost)| view! {
                 <p class="meta no-print" data-testid="usage">

@@ -52,6 +52,10 @@ pub enum WriterKind {
     /// The rule-based writer: facts from the profile only, no LLM.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "deterministic"))]
     Deterministic,
+    /// Brought in as a JSON Resume file: its lines have no receipts until
+    /// the owner attaches them.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "imported"))]
+    Imported,
 }
 
 /// The sections, in the order they are written and shown.
@@ -108,6 +112,7 @@ impl WriterKind {
         match self {
             WriterKind::Llm => "llm",
             WriterKind::Deterministic => "deterministic",
+            WriterKind::Imported => "imported",
         }
     }
 }

@@ -18,6 +18,7 @@ db_tests!(
     the_markdown_export_has_every_section_with_its_receipts,
     the_pdf_export_has_the_name_whole_korean_words_and_receipt_links,
     another_user_gets_404_on_every_route,
+    a_json_resume_file_can_be_imported_and_bad_ones_store_nothing,
 );
 
 fn developer(id: u64, login: &str) -> Account {
@@ -364,4 +365,71 @@ async fn another_user_gets_404_on_every_route(app: TestApp) {
     let after = current(&app, &owner, &id).await;
     assert_eq!(after["version"], before["version"]);
     assert_eq!(after["title"], Value::Null);
+}
+
+async fn a_json_resume_file_can_be_imported_and_bad_ones_store_nothing(app: TestApp) {
+    let jar = signed_in_as(&app, developer(809, "importer")).await;
+    let send = |body: String| {
+        app.client
+            .post(app.url("/api/v1/resumes/import"))
+            .header("cookie", jar.header())
+            .header("origin", &app.address)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let doc = json!({
+        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "basics": { "name": "이가져", "label": "프론트엔드 개발자", "email": "lee@example.com", "summary": "<img src=x onerror=alert(1)> 웹을 만듭니다." },
+        "work": [{ "name": "카카오", "position": "개발자", "startDate": "2022-03", "highlights": ["검색 화면을 다시 만들었습니다"] }],
+        "x-custom": { "kept": true }
+    });
+    let res = send(doc.to_string()).await.unwrap();
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let created = res.json::<Value>().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(created["writer"], "imported");
+    assert_eq!(created["language"], "ko", "written in Hangul");
+    assert_eq!(created["title"], "프론트엔드 개발자");
+    assert_eq!(created["version"], 1);
+    // Unknown fields come back in the export; nothing has receipts yet.
+    let export = app
+        .client
+        .get(app.url(&format!("/api/v1/resumes/{id}/export.json")))
+        .header("cookie", jar.header())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(export, doc);
+    let (_, list) = get_json(&app, &jar, &format!("/api/v1/resumes/{id}/versions")).await;
+    assert_eq!(list[0]["reason"], "import");
+    // Shown as text, never run.
+    let html = app
+        .client
+        .get(app.url(&format!("/resumes/{id}")))
+        .header("cookie", jar.header())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<img src=x"), "escaped on the page");
+
+    // Invalid ones: plain errors naming the field, nothing stored.
+    let (_, before) = get_json(&app, &jar, "/api/v1/resumes").await;
+    let res = send(json!({ "basics": { "email": 42 } }).to_string()).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let err = res.json::<Value>().await.unwrap();
+    let fields = err["error"]["fields"].as_object().unwrap();
+    assert!(fields.values().any(|m| m.as_str().unwrap().contains("/basics/email")), "{err}");
+    assert_eq!(send("not json".into()).await.unwrap().status(), 422);
+    assert_eq!(send(json!(["a list"]).to_string()).await.unwrap().status(), 422);
+    let big = json!({ "basics": { "summary": "a".repeat(600 * 1024) } }).to_string();
+    assert_eq!(send(big).await.unwrap().status(), 413);
+    let (_, after) = get_json(&app, &jar, "/api/v1/resumes").await;
+    assert_eq!(after.as_array().unwrap().len(), before.as_array().unwrap().len());
 }

@@ -26,6 +26,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
+        .routes(routes!(import))
         .routes(routes!(get_one, save, rename, delete_one))
         .routes(routes!(versions_list))
         .routes(routes!(version_one))
@@ -410,4 +411,27 @@ pub async fn export_pdf(
         pdf,
     )
         .into_response())
+}
+
+/// Bring in a résumé as a JSON Resume document (the body itself, at most
+/// 512 KB): validated against the official schema, field by field; unknown
+/// fields are kept and come back in the export. Its lines have no receipts
+/// until you attach them.
+#[utoipa::path(post, path = "/resumes/import", tag = "resumes",
+    request_body(content = Object, description = "A JSON Resume document"),
+    responses(
+        (status = 201, description = "The new résumé", body = ResumeView),
+        (status = 413, description = "Larger than 512 KB", body = ErrorBody),
+        (status = 422, description = "Not valid JSON Resume; `fields` say where", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(state): State<AppState>,
+    user: AuthUser,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> AppResult<Response> {
+    let Json(doc) = body.map_err(|e| AppError::validation("document", e.body_text()))?;
+    let id = versions::import(&state.db, &user.user_id, &doc).await?;
+    let view = state.writer.view(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/resumes/{id}"))], Json(view)).into_response())
 }

@@ -304,3 +304,53 @@ pub async fn delete(db: &DatabaseConnection, user_id: &str, id: &str) -> AppResu
     txn.commit().await?;
     Ok(())
 }
+
+/// A résumé from a JSON Resume document the owner brings (validated like a
+/// save; unknown fields kept as they are). Its lines have no receipts until
+/// the owner attaches them. Returns the new résumé's id.
+pub async fn import(db: &DatabaseConnection, user_id: &str, doc: &Value) -> AppResult<String> {
+    check_document(doc)?;
+    let text = doc.to_string();
+    // The document's own language if it says, else Korean when it is written in Hangul.
+    let language = doc["meta"]["x-proofolio"]["language"]
+        .as_str()
+        .and_then(crate::resume::types::Lang::from_code)
+        .unwrap_or(if text.chars().any(|c| ('가'..='힣').contains(&c)) {
+            crate::resume::types::Lang::Ko
+        } else {
+            crate::resume::types::Lang::En
+        });
+    let title: Option<String> = doc["basics"]["label"]
+        .as_str()
+        .map(|l| l.chars().filter(|c| !c.is_control()).take(TITLE_MAX).collect::<String>().trim().to_string())
+        .filter(|l| !l.is_empty());
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    resume::Entity::insert(resume::ActiveModel {
+        id: Set(id.clone()),
+        user_id: Set(user_id.into()),
+        language: Set(language),
+        target_role: Set(None),
+        status: Set(ResumeStatus::Ready),
+        writer: Set(crate::resume::types::WriterKind::Imported),
+        model: Set(None),
+        document: Set(Some(doc.clone())),
+        prompt_tokens: Set(0),
+        completion_tokens: Set(0),
+        llm_calls: Set(0),
+        cost_usd: Set(0.0),
+        error: Set(None),
+        job_id: Set(None),
+        profile_version: Set(0),
+        version: Set(1),
+        title: Set(title),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    record(&txn, &id, 1, doc, Reason::Import).await?;
+    txn.commit().await?;
+    Ok(id)
+}
