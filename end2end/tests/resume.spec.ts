@@ -130,3 +130,71 @@ test('offline, nothing configured: demo sign-in, sample profile, the determinist
   expect(doc.meta['x-proofolio'].writer).toBe('deterministic');
   expect(doc.projects.length).toBeGreaterThan(0);
 });
+
+test('manage a résumé: import a JSON Resume, rename, rewrite a section, restore the earlier version, copy, delete', async ({ page }, info) => {
+  await page.goto(`${plain}/signin?return_to=%2Fskills`);
+  await ready(page, info.project.name);
+  await page.getByRole('button', { name: '데모 계정으로 계속' }).click();
+  if (page.url().includes('/welcome')) {
+    await page.getByLabel('닉네임').fill(`mgr_${info.project.name}`);
+    await page.getByRole('button', { name: '저장' }).click();
+  }
+  await page.goto(`${plain}/skills`);
+  await ready(page, info.project.name);
+  await importIfNeeded(page, info.project.name);
+
+  // A broken paste says why, in Korean, and creates nothing.
+  await page.getByTestId('import-json').locator('summary').click();
+  await page.locator('#json-resume').fill('{"basics": {"email": 42}}');
+  await page.getByRole('button', { name: '가져오기', exact: true }).click();
+  await expect(page.getByTestId('form-error')).toContainText('올바른 JSON Resume 문서가 아닙니다');
+  await expect(page.getByTestId('form-error')).toContainText('/basics/email');
+
+  const resume = {
+    basics: { name: '박가져', label: '모바일 개발자', summary: '<b>앱</b>을 만듭니다.' },
+    projects: [{ name: 'subway-app', highlights: ['지하철 도착 알림 앱을 만들었습니다'] }],
+  };
+  await page.getByTestId('import-json').locator('summary').click().catch(() => {});
+  await page.locator('#json-resume').fill(JSON.stringify(resume));
+  await page.getByRole('button', { name: '가져오기', exact: true }).click();
+  await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
+  await ready(page, info.project.name);
+  await expect(page.getByTestId('imported-label')).toBeVisible();
+  await expect(page.getByTestId('section-summary')).toContainText('<b>앱</b>을 만듭니다.');
+  await expect(page.getByTestId('version')).toHaveCount(1);
+
+  await page.locator('#resume-title').fill('당근 지원용');
+  await page.getByTestId('rename').click();
+  await expect(page.locator('#resume-title')).toHaveValue('당근 지원용');
+
+  // Download the Markdown of it: every section there, the markup as text.
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-md').click()]);
+  const text = fs.readFileSync(await md.path(), 'utf8');
+  expect(text).toContain('# 박가져');
+  expect(text).toContain('지하철 도착 알림 앱을 만들었습니다');
+
+  // A section rewritten from the profile is a new version; the first one can be restored.
+  await page.getByTestId('regenerate-summary').click();
+  await untilWritten(page, info.project.name);
+  await expect(page.getByTestId('section-summary')).not.toContainText('<b>앱</b>을 만듭니다.');
+  await expect(page.getByTestId('version')).toHaveCount(2);
+  await page.locator('[data-testid="version"][data-version="1"]').getByTestId('restore').click();
+  await expect(page.getByTestId('section-summary')).toContainText('<b>앱</b>을 만듭니다.');
+  await expect(page.getByTestId('version')).toHaveCount(3);
+  await expect(page.locator('[data-testid="version"][data-version="3"]')).toHaveAttribute('data-current', 'true');
+
+  // A copy for another job, then deleted.
+  await page.getByTestId('duplicate').click();
+  await expect(page.locator('#resume-title')).toHaveValue('당근 지원용 (사본)');
+  const copyUrl = page.url();
+  await ready(page, info.project.name);
+  await page.getByTestId('delete').click();
+  // Not without the confirmation ticked (the browser asks; without it the server refuses).
+  await expect(page).toHaveURL(copyUrl);
+  await page.getByLabel('이 이력서와 모든 버전을 영구히 지웁니다').check();
+  await page.getByTestId('delete').click();
+  await expect(page).toHaveURL(/\/skills$/);
+  const gone = await page.goto(copyUrl);
+  expect(gone?.status()).toBe(200);
+  await expect(page.getByText('이력서를 찾을 수 없습니다.')).toBeVisible();
+});

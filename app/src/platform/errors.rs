@@ -45,10 +45,12 @@ pub enum ErrorCode {
     Quota,
     /// Changed elsewhere since this page loaded it.
     VersionConflict,
+    /// Pasted or uploaded text that is not a valid JSON Resume document.
+    NotJsonResume,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::NotSignedIn,
         ErrorCode::NotFound,
         ErrorCode::Invalid,
@@ -72,6 +74,7 @@ impl ErrorCode {
         ErrorCode::NoProfile,
         ErrorCode::Quota,
         ErrorCode::VersionConflict,
+        ErrorCode::NotJsonResume,
     ];
 
     /// The code as it appears in URLs and JSON (`nickname_taken`).
@@ -100,6 +103,7 @@ impl ErrorCode {
             ErrorCode::NoProfile => "no_profile",
             ErrorCode::Quota => "quota",
             ErrorCode::VersionConflict => "version_conflict",
+            ErrorCode::NotJsonResume => "not_json_resume",
         }
     }
 

@@ -423,6 +423,10 @@ pub fn error_text(lang: Lang, code: crate::platform::errors::ErrorCode) -> &'sta
             "오늘 만들 수 있는 이력서 수를 모두 사용했습니다. 내일 다시 시도해 주세요.",
             "You have used today's résumé quota. Please try again tomorrow.",
         ),
+        NotJsonResume => (
+            "올바른 JSON Resume 문서가 아닙니다. 아래 위치를 확인하세요:",
+            "That is not a valid JSON Resume document. Check here:",
+        ),
         VersionConflict => (
             "다른 곳(다른 탭이나 기기)에서 먼저 바뀌었습니다. 다시 불러오거나 어느 쪽을 남길지 고르세요.",
             "This was changed elsewhere (another tab or device) first. Load it again or choose which to keep.",

@@ -168,8 +168,12 @@ pub fn ErrorNote(error: crate::platform::errors::FnError) -> impl IntoView {
     view! {
         <p class="notice error" role="alert" data-testid="form-error" data-code=code.as_str()>
             {move || crate::platform::i18n::error_text(i18n.lang(), code)}
-            {error.suggestion.map(|s| view! {
-                " " {i18n.t(|t| t.err_suggestion)} " " <strong data-testid="suggestion">{s}</strong>
+            {error.suggestion.map(|s| {
+                // A free nickname is offered as one; anything else is the detail.
+                let offer = matches!(code, crate::platform::errors::ErrorCode::NicknameTaken);
+                view! {
+                    " " {offer.then(|| i18n.t(|t| t.err_suggestion))} " " <strong data-testid="suggestion">{s}</strong>
+                }
             })}
         </p>
     }

@@ -13,7 +13,7 @@ use crate::profile::types::{
     human_bytes, Evidence, ImportProgress, ProfileSource, Repository, Skill, SkillKind, SkillsView,
 };
 use crate::profile::{my_skills, SetHidden};
-use crate::resume::StartResume;
+use crate::resume::{ImportResume, StartResume};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -42,10 +42,12 @@ fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) 
     let i18n = use_i18n();
     let st = move || texts(i18n.lang());
     let import = ServerAction::<StartImport>::new();
+    let import_json = ServerAction::<ImportResume>::new();
     // Whichever of the page's forms came back with an error (one at a time).
     let error = failure(import)
         .or_else(|| failure(ServerAction::<SetHidden>::new()))
-        .or_else(|| failure(ServerAction::<StartResume>::new()));
+        .or_else(|| failure(ServerAction::<StartResume>::new()))
+        .or_else(|| failure(ServerAction::<ImportResume>::new()));
     let running = view.active_import.is_some();
     let has_profile = view.profile.is_some();
     let sample = view.profile.as_ref().is_some_and(|p| p.source == ProfileSource::Sample);
@@ -123,6 +125,15 @@ fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) 
                     }).collect_view()}
                 </ul>
             })}
+            <details class="import-json" data-testid="import-json">
+                <summary>{move || st().import_json_title}</summary>
+                <p>{move || st().import_json_lead}</p>
+                <ActionForm action=import_json>
+                    <label for="json-resume" class="visually-hidden">{move || st().import_json_title}</label>
+                    <textarea id="json-resume" name="json" rows="8" required spellcheck="false"></textarea>
+                    <button class="button secondary" type="submit">{move || st().import_json_button}</button>
+                </ActionForm>
+            </details>
         </section>
     }
 }

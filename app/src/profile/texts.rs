@@ -79,6 +79,9 @@ pub struct SkillsText {
     pub target_role_example: &'static str,
     pub generate: &'static str,
     pub my_resumes: &'static str,
+    pub import_json_title: &'static str,
+    pub import_json_lead: &'static str,
+    pub import_json_button: &'static str,
 }
 
 pub static KO: SkillsText = SkillsText {
@@ -158,6 +161,9 @@ pub static KO: SkillsText = SkillsText {
     target_role_example: "백엔드 엔지니어",
     generate: "이력서 생성",
     my_resumes: "내 이력서",
+    import_json_title: "JSON Resume 가져오기",
+    import_json_lead: "다른 곳에서 만든 이력서(jsonresume.org 형식)를 붙여 넣으세요. 가져온 줄에는 근거가 없습니다.",
+    import_json_button: "가져오기",
 };
 
 pub static EN: SkillsText = SkillsText {
@@ -237,6 +243,9 @@ pub static EN: SkillsText = SkillsText {
     target_role_example: "backend engineer",
     generate: "Generate résumé",
     my_resumes: "My résumés",
+    import_json_title: "Import a JSON Resume",
+    import_json_lead: "Paste a résumé in the jsonresume.org format. Imported lines have no receipts.",
+    import_json_button: "Import",
 };
 
 pub fn texts(lang: Lang) -> &'static SkillsText {

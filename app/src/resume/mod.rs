@@ -19,6 +19,8 @@ use types::ResumeView;
 pub struct ResumePageData {
     pub resume: ResumeView,
     pub job: Option<JobView>,
+    /// The kept versions, newest first.
+    pub versions: Vec<types::VersionInfo>,
 }
 
 /// The signed-in user's résumé `id`: `Ok(None)` when signed out or not theirs.
@@ -33,7 +35,8 @@ pub async fn resume_of(id: String) -> Result<Option<ResumePageData>, FnError> {
         Some(j) => state.jobs.get(j).await.map_err(sfn::internal)?.map(|m| crate::platform::ssr::jobs::view(&m)),
         None => None,
     };
-    Ok(Some(ResumePageData { resume, job }))
+    let versions = crate::resume::ssr::versions::list(&state.db, &user.user_id, &id).await.map_err(sfn::internal)?;
+    Ok(Some(ResumePageData { resume, job, versions }))
 }
 
 /// The signed-in user's résumés, newest first.
@@ -87,4 +90,72 @@ pub async fn regenerate_section(id: String, section: String) -> Result<(), FnErr
         }
         Err(e) => Err(start_failed(e)),
     }
+}
+
+/// Name my résumé `id` (blank: no name).
+#[server(prefix = "/sfn", endpoint = "resumes/rename")]
+pub async fn rename_resume(id: String, title: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    crate::resume::ssr::versions::rename(&state.db, &user.user_id, &id, &title).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/resumes/{id}"));
+    Ok(())
+}
+
+/// A copy of my résumé `id` to tailor for another job; opens the copy.
+#[server(prefix = "/sfn", endpoint = "resumes/duplicate")]
+pub async fn duplicate_resume(id: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let row = state.writer.owned(&user.user_id, &id).await.map_err(sfn::internal)?;
+    let suffix = match row.map(|r| r.language) {
+        Some(crate::resume::types::Lang::En) => "(copy)",
+        _ => "(사본)",
+    };
+    let copy =
+        crate::resume::ssr::versions::duplicate(&state.db, &user.user_id, &id, suffix).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/resumes/{copy}"));
+    Ok(())
+}
+
+/// Delete my résumé `id` and its history, once `confirm` is ticked.
+#[server(prefix = "/sfn", endpoint = "resumes/delete")]
+pub async fn delete_resume(id: String, confirm: Option<String>) -> Result<(), FnError> {
+    if confirm.as_deref() != Some("yes") {
+        return Err(FnError::new(crate::platform::errors::ErrorCode::ConfirmMismatch));
+    }
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    crate::resume::ssr::versions::delete(&state.db, &user.user_id, &id).await.map_err(sfn::internal)?;
+    sfn::redirect("/skills");
+    Ok(())
+}
+
+/// Make version `version` of my résumé `id` current again.
+#[server(prefix = "/sfn", endpoint = "resumes/restore")]
+pub async fn restore_version(id: String, version: i32) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    crate::resume::ssr::versions::restore(&state.db, &user.user_id, &id, version, None).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/resumes/{id}"));
+    Ok(())
+}
+
+/// Bring in a résumé as pasted JSON Resume; opens it.
+#[server(prefix = "/sfn", endpoint = "resumes/import")]
+pub async fn import_resume(json: String) -> Result<(), FnError> {
+    use crate::platform::errors::ErrorCode;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let doc: serde_json::Value = serde_json::from_str(&json).map_err(|_| FnError::new(ErrorCode::NotJsonResume))?;
+    let id = match crate::resume::ssr::versions::import(&state.db, &user.user_id, &doc).await {
+        Ok(id) => id,
+        Err(crate::platform::ssr::error::AppError::Validation { fields }) => {
+            let first = fields.into_values().next();
+            return Err(FnError::new(ErrorCode::NotJsonResume).with_suggestion(first));
+        }
+        Err(e) => return Err(sfn::internal(e)),
+    };
+    sfn::redirect(&format!("/resumes/{id}"));
+    Ok(())
 }

@@ -9,7 +9,9 @@ use crate::platform::i18n::use_i18n;
 use crate::platform::jobs::JobView;
 use crate::platform::ui::{failure, ErrorNote};
 use crate::resume::types::{ResumeStatus, ResumeView, WriterKind};
-use crate::resume::{resume_of, RegenerateSection, ResumePageData};
+use crate::resume::{
+    resume_of, DeleteResume, DuplicateResume, RegenerateSection, RenameResume, RestoreVersion, ResumePageData,
+};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -81,7 +83,12 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                     " " <a href=format!("/resumes/{id}") class="link-button">{move || t().check_again}</a>
                 </p>
             })}
-            {failure(ServerAction::<RegenerateSection>::new()).map(|error| view! { <ErrorNote error /> })}
+            {failure(ServerAction::<RegenerateSection>::new())
+                .or_else(|| failure(ServerAction::<RestoreVersion>::new()))
+                .or_else(|| failure(ServerAction::<RenameResume>::new()))
+                .or_else(|| failure(ServerAction::<DuplicateResume>::new()))
+                .or_else(|| failure(ServerAction::<DeleteResume>::new()))
+                .map(|error| view! { <ErrorNote error /> })}
             {r.error.clone().filter(|_| !writing).map(|e| view! {
                 <p class="notice error" role="alert" data-testid="resume-error">{move || t().failed} " " {e.clone()}</p>
             })}
@@ -89,6 +96,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                 Some(job) => view! { <ResumeLive job id=r.id.clone() stored=r.document.clone() /> }.into_any(),
                 None => r.document.clone().map(|d| view! { <Document doc=d id=r.id.clone() editable=ready done=None /> }).into_any(),
             }}
+            {ready.then(|| view! { <Manage resume=r.clone() versions=data.versions.clone() /> })}
         </section>
     }
 }
@@ -244,5 +252,65 @@ fn Item(item: Value) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Rename, copy, delete, and the version history with restore: plain forms
+/// posting to server functions (no JavaScript needed).
+#[component]
+fn Manage(resume: ResumeView, versions: Vec<crate::resume::types::VersionInfo>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let id = resume.id.clone();
+    let (rename, copy, delete, restore) = (
+        ServerAction::<RenameResume>::new(),
+        ServerAction::<DuplicateResume>::new(),
+        ServerAction::<DeleteResume>::new(),
+        ServerAction::<RestoreVersion>::new(),
+    );
+    let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
+    view! {
+        <section class="card manage no-print" data-testid="manage">
+            <h2>{move || t().manage}</h2>
+            <ActionForm action=rename attr:class="inline-form">
+                <input type="hidden" name="id" value=id1 />
+                <label for="resume-title">{move || t().rename_label}</label>
+                <input id="resume-title" name="title" maxlength="100" value=resume.title.clone().unwrap_or_default() />
+                <button class="button secondary" type="submit" data-testid="rename">{move || t().rename_button}</button>
+            </ActionForm>
+            <ActionForm action=copy attr:class="inline-form">
+                <input type="hidden" name="id" value=id2 />
+                <button class="button secondary" type="submit" data-testid="duplicate">{move || t().copy_button}</button>
+            </ActionForm>
+            <ActionForm action=delete attr:class="inline-form danger">
+                <input type="hidden" name="id" value=id3 />
+                <label><input type="checkbox" name="confirm" value="yes" required /> " " {move || t().delete_confirm}</label>
+                <button class="button danger" type="submit" data-testid="delete">{move || t().delete_button}</button>
+            </ActionForm>
+            <h3>{move || t().history_title}</h3>
+            <ol class="list versions" data-testid="versions">
+                {versions.into_iter().map(|v| {
+                    let when = v.updated_at.chars().take(16).collect::<String>().replace('T', " ");
+                    let reason = v.reason.clone();
+                    let id = id.clone();
+                    view! {
+                        <li data-testid="version" data-version=v.version data-current=v.current.to_string()>
+                            <span>"v" {v.version} " · " {move || t().reason(&reason)} " · " {when} " UTC"</span>
+                            {if v.current {
+                                view! { <strong class="badge">{move || t().current_version}</strong> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=restore attr:class="inline">
+                                        <input type="hidden" name="id" value=id />
+                                        <input type="hidden" name="version" value=v.version />
+                                        <button class="link-button" type="submit" data-testid="restore">{move || t().restore_button}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }

@@ -24,6 +24,21 @@ pub struct ResumeText {
     pub check_again: &'static str,
     pub back: &'static str,
     pub sample: &'static str,
+    pub manage: &'static str,
+    pub rename_label: &'static str,
+    pub rename_button: &'static str,
+    pub copy_button: &'static str,
+    pub delete_confirm: &'static str,
+    pub delete_button: &'static str,
+    pub history_title: &'static str,
+    pub restore_button: &'static str,
+    pub current_version: &'static str,
+    pub reason_generation: &'static str,
+    pub reason_rewrite: &'static str,
+    pub reason_save: &'static str,
+    pub reason_restore: &'static str,
+    pub reason_import: &'static str,
+    pub reason_copy: &'static str,
 }
 
 static KO: ResumeText = ResumeText {
@@ -48,6 +63,21 @@ static KO: ResumeText = ResumeText {
     check_again: "상태 새로 고침",
     back: "내 기술로 돌아가기",
     sample: "샘플 프로필로 만든 이력서입니다.",
+    manage: "관리",
+    rename_label: "이름",
+    rename_button: "이름 바꾸기",
+    copy_button: "사본 만들기 (다른 지원용)",
+    delete_confirm: "이 이력서와 모든 버전을 영구히 지웁니다",
+    delete_button: "삭제",
+    history_title: "버전 기록",
+    restore_button: "이 버전으로 되돌리기",
+    current_version: "현재",
+    reason_generation: "작성",
+    reason_rewrite: "섹션 다시 쓰기",
+    reason_save: "편집",
+    reason_restore: "되돌림",
+    reason_import: "가져옴",
+    reason_copy: "사본",
 };
 
 static EN: ResumeText = ResumeText {
@@ -72,8 +102,37 @@ static EN: ResumeText = ResumeText {
     check_again: "Check status",
     back: "Back to My skills",
     sample: "Written from the sample profile.",
+    manage: "Manage",
+    rename_label: "Name",
+    rename_button: "Rename",
+    copy_button: "Make a copy (for another job)",
+    delete_confirm: "Delete this résumé and all its versions for good",
+    delete_button: "Delete",
+    history_title: "Version history",
+    restore_button: "Restore this version",
+    current_version: "current",
+    reason_generation: "written",
+    reason_rewrite: "section rewritten",
+    reason_save: "edited",
+    reason_restore: "restored",
+    reason_import: "imported",
+    reason_copy: "copied",
 };
 
 pub fn texts(lang: Lang) -> &'static ResumeText {
     lang.pick(&KO, &EN)
+}
+
+impl ResumeText {
+    /// Why a version exists, in words.
+    pub fn reason(&self, code: &str) -> &'static str {
+        match code {
+            "generation" => self.reason_generation,
+            "rewrite" => self.reason_rewrite,
+            "restore" => self.reason_restore,
+            "import" => self.reason_import,
+            "copy" => self.reason_copy,
+            _ => self.reason_save,
+        }
+    }
 }
