@@ -100,6 +100,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("preview") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("resumes"), ParamSegment("id")) view=ResumePage ssr=SsrMode::Async />
                     <Route
+                        path=(StaticSegment("resumes"), ParamSegment("id"), StaticSegment("edit"))
+                        view=crate::resume::editor::EditorPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("settings"), StaticSegment("account"))
                         view=AccountSettings
                         ssr=SsrMode::Async

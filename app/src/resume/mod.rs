@@ -1,5 +1,6 @@
 //! Résumés: wire types and the server functions the résumé pages read through.
 
+pub mod editor;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -158,4 +159,69 @@ pub async fn import_resume(json: String) -> Result<(), FnError> {
     };
     sfn::redirect(&format!("/resumes/{id}"));
     Ok(())
+}
+
+/// What the editor needs: the résumé, and the receipts the owner can attach
+/// (their repositories, merged pull requests and skills).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EditorContent {
+    pub resume: ResumeView,
+    pub choices: Vec<types::Receipt>,
+}
+
+/// My résumé `id` for the editor: `Ok(None)` when signed out or not mine.
+#[server(prefix = "/sfn", endpoint = "resumes/editor")]
+pub async fn editor_data(id: String) -> Result<Option<EditorContent>, FnError> {
+    use crate::resume::types::Receipt;
+    let state = sfn::state()?;
+    let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
+    let Some(resume) = state.writer.view(&user.user_id, &id).await.map_err(sfn::internal)? else {
+        return Ok(None);
+    };
+    let mut choices = Vec::new();
+    if let Some((profile, _)) =
+        crate::profile::ssr::profiles::latest(&state.db, &user.user_id).await.map_err(sfn::internal)?
+    {
+        for r in profile.repositories.iter().filter(|r| r.owned).take(40) {
+            choices.push(Receipt { kind: "repository".into(), label: r.name_with_owner.clone(), url: r.url.clone() });
+        }
+        for c in &profile.contributions {
+            for pr in c.pull_requests.iter().take(5) {
+                choices.push(Receipt {
+                    kind: "pull_request".into(),
+                    label: format!("{}: {}", c.repository, pr.title),
+                    url: pr.url.clone(),
+                });
+            }
+        }
+        for s in profile.skills.iter().take(30) {
+            if let Some(e) = s.evidence.first() {
+                choices.push(Receipt { kind: "skill".into(), label: s.name.clone(), url: e.url.clone() });
+            }
+        }
+    }
+    Ok(Some(EditorContent { resume, choices }))
+}
+
+/// Save my edited résumé `id` (the whole document as JSON), if it is still
+/// at `version`: the new version. A stale version is `version_conflict`
+/// with the current version in `value`.
+#[server(prefix = "/sfn", endpoint = "resumes/save")]
+pub async fn save_document(id: String, version: i32, document: String) -> Result<i32, FnError> {
+    use crate::platform::errors::ErrorCode;
+    use crate::platform::ssr::error::AppError;
+    use crate::resume::ssr::versions;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let doc: serde_json::Value = serde_json::from_str(&document).map_err(|_| FnError::new(ErrorCode::NotJsonResume))?;
+    match versions::save(&state.db, &user.user_id, &id, version, &doc, versions::Reason::Save).await {
+        Ok(v) => Ok(v),
+        Err(AppError::Stale { current }) => {
+            Err(FnError::new(ErrorCode::VersionConflict).with_value(current.to_string()))
+        }
+        Err(AppError::Validation { fields }) => {
+            Err(FnError::new(ErrorCode::NotJsonResume).with_suggestion(fields.into_values().next()))
+        }
+        Err(e) => Err(sfn::internal(e)),
+    }
 }

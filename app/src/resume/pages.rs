@@ -48,6 +48,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let live = data.job.clone().filter(|_| writing);
     let id = r.id.clone();
     let export = crate::resume::types::export_url(&r.id);
+    let id_edit = r.id.clone();
     let markdown = crate::resume::types::markdown_url(&r.id);
     let pdf = crate::resume::types::pdf_url(&r.id, "classic");
     let deterministic = r.writer == WriterKind::Deterministic;
@@ -61,7 +62,9 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
             <div class="resume-actions no-print">
                 <a href="/skills">{move || t().back}</a>
                 {ready.then(|| view! {
-                    <a class="button" href=export.clone() download data-testid="download-json">{move || t().download}</a>
+                    <a class="button" href=format!("/resumes/{}/edit", id_edit) data-testid="edit">{move || t().edit_link}</a>
+                    " "
+                    <a class="button secondary" href=export.clone() download data-testid="download-json">{move || t().download}</a>
                     " "
                     <a class="button secondary" href=markdown.clone() download data-testid="download-md">{move || t().download_md}</a>
                     " "
@@ -164,7 +167,7 @@ fn RegenerateButton(id: String, section: &'static str, editable: bool) -> impl I
 }
 
 #[component]
-fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<String>>) -> impl IntoView {
+pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || texts(i18n.lang());
     let shown = move |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s));
