@@ -64,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(app::account::ssr::sign_in::api_router())
         .merge(app::account::ssr::routes::router())
         .merge(app::github::ssr::routes::router())
+        .merge(app::profile::ssr::routes::router())
         .merge(app::github::ssr::preview_route::router())
         .merge(app::resume::ssr::routes::router())
         .merge(app::platform::ssr::job_routes::router())

@@ -4,3 +4,4 @@
 
 pub mod entities;
 pub mod profiles;
+pub mod routes;
