@@ -292,6 +292,16 @@ fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `pdfinfo` (poppler) of a PDF: its metadata.
+fn pdf_info(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdfinfo").arg(&path).output().expect("pdfinfo (poppler-utils)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 async fn the_pdf_export_has_the_name_whole_korean_words_and_receipt_links(app: TestApp) {
     let (jar, id) = written(&app, 808, "printer").await;
     // A long Korean bullet, so lines wrap: no word may be split.
@@ -320,6 +330,12 @@ async fn the_pdf_export_has_the_name_whole_korean_words_and_receipt_links(app: T
         }
         let raw = String::from_utf8_lossy(&pdf);
         assert!(raw.contains("https://github.com/printer/transit-api"), "{theme}: the receipt is a link");
+        let info = pdf_info(&pdf);
+        let name = doc["basics"]["name"].as_str().unwrap();
+        let field =
+            |key: &str| info.lines().find_map(|l| l.strip_prefix(key)).map(str::trim).unwrap_or_default().to_string();
+        assert_eq!(field("Title:"), name, "{theme}: {info}");
+        assert_eq!(field("Author:"), name, "{theme}: {info}");
     }
     let res = app
         .client

@@ -285,17 +285,8 @@ pub async fn export_markdown(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
-    let doc = row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))?;
-    let short: String = id.chars().take(8).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resume-{short}.md\"")),
-        ],
-        super::markdown::render(&doc),
-    )
-        .into_response())
+    let doc = written(&state, &user, &id).await?;
+    Ok(attachment(&id, "md", "text/markdown; charset=utf-8", super::markdown::render(&doc)))
 }
 
 /// The generation as server-sent events: `progress` events whose
@@ -330,18 +321,23 @@ pub async fn events(State(state): State<AppState>, user: AuthUser, Path(id): Pat
     ),
     security(("bearer" = [])))]
 pub async fn export(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
-    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
-    let doc = row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))?;
+    let doc = written(&state, &user, &id).await?;
     let body = serde_json::to_string_pretty(&doc).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(attachment(&id, "json", "application/json; charset=utf-8", body))
+}
+
+/// The owner's written document (404 for anyone else, 409 before it is written).
+async fn written(state: &AppState, user: &AuthUser, id: &str) -> AppResult<serde_json::Value> {
+    let row = state.writer.owned(&user.user_id, id).await?.ok_or(AppError::NotFound)?;
+    row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))
+}
+
+/// A download named after the résumé.
+fn attachment(id: &str, extension: &str, content_type: &'static str, body: impl IntoResponse) -> Response {
     let short: String = id.chars().take(8).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resume-{short}.json\"")),
-        ],
-        body,
-    )
-        .into_response())
+    let disposition = format!("attachment; filename=\"resume-{short}.{extension}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
 }
 
 /// Rewrite one section (`summary`, `skills`, `projects` or `work`) of a
@@ -399,18 +395,9 @@ pub async fn export_pdf(
         Some(t) => super::pdf::Theme::parse(t)
             .ok_or_else(|| AppError::validation("theme", "one of classic, compact, modern"))?,
     };
-    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
-    let doc = row.document.ok_or_else(|| AppError::Conflict("the résumé is not written yet".into()))?;
+    let doc = written(&state, &user, &id).await?;
     let pdf = super::pdf::render(doc, theme).await?;
-    let short: String = id.chars().take(8).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resume-{short}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(attachment(&id, "pdf", "application/pdf", pdf))
 }
 
 /// Bring in a résumé as a JSON Resume document (the body itself, at most

@@ -248,36 +248,66 @@ pub async fn duplicate(db: &DatabaseConnection, user_id: &str, id: &str, copy_su
     let Some(doc) = src.document.clone().filter(|_| src.status == ResumeStatus::Ready) else {
         return Err(AppError::Conflict("only a written résumé can be copied".into()));
     };
-    let new_id = uuid::Uuid::new_v4().to_string();
-    let now = Utc::now();
     let base = src.title.clone().or(src.target_role.clone()).unwrap_or_default();
     let title: String = format!("{base} {copy_suffix}").trim().chars().take(TITLE_MAX).collect();
+    // The copy cost nothing: usage stays with the original.
+    let row = Settled {
+        language: src.language,
+        target_role: src.target_role,
+        writer: src.writer,
+        model: src.model,
+        profile_version: src.profile_version,
+        title: Some(title),
+    };
+    insert_settled(db, user_id, row, &doc, Reason::Copy).await
+}
+
+/// What a résumé that arrives already written (a copy, an import) is made of.
+struct Settled {
+    language: crate::resume::types::Lang,
+    target_role: Option<String>,
+    writer: crate::resume::types::WriterKind,
+    model: Option<String>,
+    profile_version: i32,
+    title: Option<String>,
+}
+
+/// A new, already written résumé of the owner's, its document version 1
+/// in the history for `reason`; returns its id.
+async fn insert_settled(
+    db: &DatabaseConnection,
+    user_id: &str,
+    row: Settled,
+    doc: &Value,
+    reason: Reason,
+) -> AppResult<String> {
+    let new_id = uuid::Uuid::new_v4().to_string();
+    let now = Utc::now();
     let txn = db.begin().await?;
     resume::Entity::insert(resume::ActiveModel {
         id: Set(new_id.clone()),
         user_id: Set(user_id.into()),
-        language: Set(src.language),
-        target_role: Set(src.target_role),
+        language: Set(row.language),
+        target_role: Set(row.target_role),
         status: Set(ResumeStatus::Ready),
-        writer: Set(src.writer),
-        model: Set(src.model),
+        writer: Set(row.writer),
+        model: Set(row.model),
         document: Set(Some(doc.clone())),
-        // The copy cost nothing: usage stays with the original.
         prompt_tokens: Set(0),
         completion_tokens: Set(0),
         llm_calls: Set(0),
         cost_usd: Set(0.0),
         error: Set(None),
         job_id: Set(None),
-        profile_version: Set(src.profile_version),
+        profile_version: Set(row.profile_version),
         version: Set(1),
-        title: Set(Some(title)),
+        title: Set(row.title),
         created_at: Set(now),
         updated_at: Set(now),
     })
     .exec_without_returning(&txn)
     .await?;
-    record(&txn, &new_id, 1, &doc, Reason::Copy).await?;
+    record(&txn, &new_id, 1, doc, reason).await?;
     txn.commit().await?;
     Ok(new_id)
 }
@@ -324,33 +354,13 @@ pub async fn import(db: &DatabaseConnection, user_id: &str, doc: &Value) -> AppR
         .as_str()
         .map(|l| l.chars().filter(|c| !c.is_control()).take(TITLE_MAX).collect::<String>().trim().to_string())
         .filter(|l| !l.is_empty());
-    let id = uuid::Uuid::new_v4().to_string();
-    let now = Utc::now();
-    let txn = db.begin().await?;
-    resume::Entity::insert(resume::ActiveModel {
-        id: Set(id.clone()),
-        user_id: Set(user_id.into()),
-        language: Set(language),
-        target_role: Set(None),
-        status: Set(ResumeStatus::Ready),
-        writer: Set(crate::resume::types::WriterKind::Imported),
-        model: Set(None),
-        document: Set(Some(doc.clone())),
-        prompt_tokens: Set(0),
-        completion_tokens: Set(0),
-        llm_calls: Set(0),
-        cost_usd: Set(0.0),
-        error: Set(None),
-        job_id: Set(None),
-        profile_version: Set(0),
-        version: Set(1),
-        title: Set(title),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    record(&txn, &id, 1, doc, Reason::Import).await?;
-    txn.commit().await?;
-    Ok(id)
+    let row = Settled {
+        language,
+        target_role: None,
+        writer: crate::resume::types::WriterKind::Imported,
+        model: None,
+        profile_version: 0,
+        title,
+    };
+    insert_settled(db, user_id, row, doc, Reason::Import).await
 }
