@@ -97,8 +97,10 @@ test('generate a résumé with the LLM: sections appear, receipts link to the re
   expect(text).toContain('## 프로젝트');
   expect(text).toContain('(<https://github.com/octocat/hello-axum>)');
 
-  // And as a PDF rendered on the server.
+  // And as a PDF rendered on the server, in the theme chosen.
+  await page.getByTestId('pdf-theme').selectOption('modern');
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()]);
+  expect(pdf.url()).toContain('theme=modern');
   expect(pdf.suggestedFilename()).toMatch(/^resume-.*\.pdf$/);
   const bytes = fs.readFileSync(await pdf.path());
   expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');

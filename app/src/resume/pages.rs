@@ -50,7 +50,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
     let export = crate::resume::types::export_url(&r.id);
     let id_edit = r.id.clone();
     let markdown = crate::resume::types::markdown_url(&r.id);
-    let pdf = crate::resume::types::pdf_url(&r.id, "classic");
+    let pdf = crate::resume::types::pdf_export_url(&r.id);
     let deterministic = r.writer == WriterKind::Deterministic;
     let imported = r.writer == WriterKind::Imported;
     let usage = (r.writer == WriterKind::Llm)
@@ -68,7 +68,17 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                     " "
                     <a class="button secondary" href=markdown.clone() download data-testid="download-md">{move || t().download_md}</a>
                     " "
-                    <a class="button secondary" href=pdf.clone() download data-testid="download-pdf">{move || t().download_pdf}</a>
+                    // A GET form: the theme travels in the address, no JavaScript needed.
+                    <form class="inline pdf-form" method="get" action=pdf.clone()>
+                        <label for="pdf-theme" class="visually-hidden">{move || t().pdf_theme}</label>
+                        <select id="pdf-theme" name="theme" data-testid="pdf-theme">
+                            <option value="classic">{move || t().theme_classic}</option>
+                            <option value="compact">{move || t().theme_compact}</option>
+                            <option value="modern">{move || t().theme_modern}</option>
+                        </select>
+                        " "
+                        <button class="button secondary" type="submit" data-testid="download-pdf">{move || t().download_pdf}</button>
+                    </form>
                 })}
             </div>
             {deterministic.then(|| view! { <p class="notice no-print" data-testid="deterministic-label">{move || t().deterministic}</p> })}

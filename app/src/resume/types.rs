@@ -190,9 +190,9 @@ pub struct RenameResume {
     pub title: String,
 }
 
-/// Where résumé `id` downloads as a PDF in `theme`.
-pub fn pdf_url(id: &str, theme: &str) -> String {
-    format!("/api/v1/resumes/{id}/export.pdf?theme={theme}")
+/// Where résumé `id` downloads as a PDF (`?theme=` picks the look).
+pub fn pdf_export_url(id: &str) -> String {
+    format!("/api/v1/resumes/{id}/export.pdf")
 }
 
 /// Where résumé `id` downloads as Markdown.
