@@ -83,8 +83,16 @@ test('edit a bullet, it saves itself and survives a reload; reorder by keyboard;
   await expect(added.getByTestId('no-receipt')).toHaveCount(0);
   await expect(added.getByTestId('bullet-receipt')).toHaveCount(1);
   await saved(page);
+
+  // The plain sections: add an education entry; the preview and the page show it.
+  await page.getByTestId('add-education').click();
+  await page.locator('#f-education-0-institution').fill('한빛대학교');
+  await page.locator('#f-education-0-area').fill('컴퓨터공학');
+  await saved(page);
+  await expect(page.locator('.editor-preview').getByTestId('section-education')).toContainText('한빛대학교');
   await page.goto(url);
   await expect(page.getByTestId('section-projects')).toContainText('Mentored two new engineers');
+  await expect(page.getByTestId('section-education')).toContainText('컴퓨터공학');
 });
 
 test('two tabs: the second save gets the conflict, keeps its text, and can keep it', async ({ page, context }, info) => {

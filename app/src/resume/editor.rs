@@ -2,12 +2,14 @@
 //! projects and skills edited in place with a live preview beside them (on
 //! a phone, below). Bullets keep their receipts when their text changes; a
 //! bullet written by hand shows "no receipt" until one is attached from
-//! the owner's profile. Items and bullets move with buttons (reachable by
+//! the owner's profile. Education, awards, certificates, volunteering,
+//! publications, languages, interests and references are edited as plain
+//! fields. Items and bullets move with buttons (reachable by
 //! keyboard; focus follows the moved line). Changes save themselves a
 //! moment after typing stops, naming the version they started from: a
 //! change made elsewhere in the meantime is a conflict the owner resolves
-//! (keep mine / take theirs), never a silent overwrite. Other sections of
-//! the document are kept as they are.
+//! (keep mine / take theirs), never a silent overwrite. Anything else in
+//! the document (unknown fields too) is kept as it is.
 
 use super::texts::{texts, ResumeText};
 use crate::platform::errors::ErrorCode;
@@ -179,7 +181,16 @@ impl Ctx {
     }
 
     fn edit(self, path: Vec<Key>, text: String) {
-        self.doc.update(|d| *at_mut(d, &path) = Value::String(text));
+        self.doc.update(|d| match path.split_last() {
+            // An emptied field is left out (JSON Resume's dates, emails and
+            // addresses may be missing but not blank).
+            Some((Key::F(field), parent)) if text.is_empty() => {
+                if let Some(o) = at_mut(d, parent).as_object_mut() {
+                    o.remove(*field);
+                }
+            }
+            _ => *at_mut(d, &path) = Value::String(text),
+        });
         self.changed();
     }
 
@@ -263,6 +274,7 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
             </fieldset>
             {LIST_SECTIONS.into_iter().map(|s| view! { <ListSection c s choices /> }).collect_view()}
             <Skills c />
+            {super::texts::MORE_SECTIONS.into_iter().map(|(key, heading, fields)| view! { <MoreSection c key heading fields /> }).collect_view()}
         }
     };
     let status = move || {
@@ -505,6 +517,50 @@ fn Skills(c: Ctx) -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A section of plain fields (education, awards, languages, …): its items,
+/// each field a text box; items added, removed and moved like the others.
+#[component]
+fn MoreSection(
+    c: Ctx,
+    key: &'static str,
+    heading: fn(&ResumeText) -> &'static str,
+    fields: super::texts::FieldList,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let n = c.doc.with_untracked(|d| d[key].as_array().map_or(0, Vec::len));
+    view! {
+        <fieldset class="editor-section" data-testid=format!("edit-{key}")>
+            <legend>{move || heading(t())}</legend>
+            {(0..n).map(|i| view! {
+                <div class="editor-item" data-testid="edit-item">
+                    {fields.iter().map(|(field, label)| view! {
+                        <Field c label=label(t()) path=vec![Key::F(key), Key::I(i), Key::F(field)] multiline=*field == "summary" || *field == "reference" />
+                    }).collect_view()}
+                    <div class="editor-actions">
+                        <button type="button" class="link-button" disabled=i == 0 id=format!("item-up-{key}-{i}") on:click=move |_| {
+                            c.doc.update(|d| list_mut(d, &[Key::F(key)]).swap(i, i - 1));
+                            c.reshaped(Some(format!("item-up-{key}-{}", i - 1)));
+                        }>{move || t().move_up}</button>
+                        <button type="button" class="link-button" disabled=i + 1 == n id=format!("item-down-{key}-{i}") on:click=move |_| {
+                            c.doc.update(|d| list_mut(d, &[Key::F(key)]).swap(i, i + 1));
+                            c.reshaped(Some(format!("item-down-{key}-{}", i + 1)));
+                        }>{move || t().move_down}</button>
+                        <button type="button" class="link-button danger" on:click=move |_| {
+                            c.doc.update(|d| { list_mut(d, &[Key::F(key)]).remove(i); });
+                            c.reshaped(None);
+                        }>{move || t().remove_item}</button>
+                    </div>
+                </div>
+            }).collect_view()}
+            <button type="button" class="button secondary" data-testid=format!("add-{key}") on:click=move |_| {
+                c.doc.update(|d| list_mut(d, &[Key::F(key)]).push(json!({})));
+                c.reshaped(Some(format!("f-{key}-{n}-{}", fields[0].0)));
+            }>{move || t().add_item}</button>
         </fieldset>
     }
 }

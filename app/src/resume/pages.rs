@@ -143,7 +143,7 @@ fn ResumeLive(job: JobView, id: String, stored: Option<Value>) -> impl IntoView 
 fn receipts_of(v: &Value) -> Vec<(String, String)> {
     v.as_array()
         .map(|a| {
-            a.iter().filter_map(|r| Some((r["label"].as_str()?.to_string(), r["url"].as_str()?.to_string()))).collect()
+            a.iter().filter_map(|r| Some((r["label"].as_str()?.to_string(), safe_url(r["url"].as_str()?)?))).collect()
         })
         .unwrap_or_default()
 }
@@ -180,7 +180,7 @@ fn RegenerateButton(id: String, section: &'static str, editable: bool) -> impl I
 pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || texts(i18n.lang());
-    let shown = move |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s));
+    let shown = |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s));
     let b = doc["basics"].clone();
     let summary = b["summary"].as_str().map(str::to_string).filter(|_| shown("summary"));
     let skills = doc["skills"].as_array().cloned().filter(|_| shown("skills"));
@@ -194,7 +194,7 @@ pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<
                 {b["label"].as_str().map(|l| view! { <p class="label">{l.to_string()}</p> })}
                 <p class="meta">
                     {b["location"]["city"].as_str().map(|c| format!("{c} · "))}
-                    {b["profiles"][0]["url"].as_str().map(|u| view! { <a href=u.to_string()>{u.trim_start_matches("https://").to_string()}</a> })}
+                    {b["profiles"][0]["url"].as_str().and_then(safe_url).map(|u| view! { <a href=u.clone()>{u.trim_start_matches("https://").to_string()}</a> })}
                 </p>
             </header>
             {summary.map(|s| view! {
@@ -231,34 +231,56 @@ pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<
                     {items.into_iter().map(|w| view! { <Item item=w /> }).collect_view()}
                 </section>
             })}
+            {super::texts::MORE_SECTIONS.into_iter().filter(|_| done.is_none()).filter_map(|(key, heading, _)| {
+                let items = doc[key].as_array().cloned().filter(|l| !l.is_empty())?;
+                Some(view! {
+                    <section class="resume-section" data-testid=format!("section-{key}")>
+                        <h2>{move || heading(t())}</h2>
+                        {items.into_iter().map(|w| view! { <Item item=w /> }).collect_view()}
+                    </section>
+                })
+            }).collect_view()}
         </article>
     }
 }
 
 #[component]
 fn Item(item: Value) -> impl IntoView {
+    let s = |k: &str| item[k].as_str().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let highlights: Vec<String> = item["highlights"]
         .as_array()
         .map(|h| h.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
     let evidence = item["x-highlight-evidence"].as_array().cloned().unwrap_or_default();
-    let dates = match (item["startDate"].as_str(), item["endDate"].as_str()) {
-        (Some(s), Some(e)) if s != e => format!("{s} – {e}"),
-        (Some(s), _) => s.to_string(),
+    let end = s("endDate").or(s("date")).or(s("releaseDate"));
+    let dates = match (s("startDate"), end) {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) => a,
+        (None, Some(b)) => b,
         _ => String::new(),
     };
-    let text = item["description"].as_str().or(item["summary"].as_str()).map(str::to_string);
+    let title =
+        ["name", "institution", "organization", "title", "language"].into_iter().find_map(|k| s(k)).unwrap_or_default();
+    let extra: Vec<String> = ["position", "studyType", "area", "awarder", "issuer", "publisher", "fluency"]
+        .into_iter()
+        .filter_map(|k| s(k))
+        .filter(|v| *v != title)
+        .collect();
+    let text = s("description").or(s("summary")).or(s("reference"));
+    let keywords: Vec<String> =
+        item["keywords"].as_array().into_iter().flatten().filter_map(|k| k.as_str().map(str::to_string)).collect();
     view! {
         <div class="resume-item" data-testid="resume-item">
             <h3>
-                {match item["url"].as_str() {
-                    Some(u) => view! { <a href=u.to_string() rel="noopener noreferrer">{item["name"].as_str().unwrap_or_default().to_string()}</a> }.into_any(),
-                    None => view! { <span>{item["name"].as_str().unwrap_or_default().to_string()}</span> }.into_any(),
+                {match s("url").as_deref().and_then(safe_url) {
+                    Some(u) => view! { <a href=u rel="noopener noreferrer">{title}</a> }.into_any(),
+                    None => view! { <span>{title}</span> }.into_any(),
                 }}
-                {item["position"].as_str().map(|p| view! { <span class="meta">" · " {p.to_string()}</span> })}
+                {extra.into_iter().map(|p| view! { <span class="meta">" · " {p}</span> }).collect_view()}
                 <span class="meta dates">{dates}</span>
             </h3>
             {text.map(|d| view! { <p class="resume-desc">{d}</p> })}
+            {(!keywords.is_empty()).then(|| view! { <p class="meta">{keywords.join(", ")}</p> })}
             <ul class="highlights">
                 {highlights.into_iter().enumerate().map(|(i, h)| view! {
                     <li data-testid="highlight">{h} " " <Receipts list=evidence.get(i).map(receipts_of).unwrap_or_default() /></li>
@@ -266,6 +288,13 @@ fn Item(item: Value) -> impl IntoView {
             </ul>
         </div>
     }
+}
+
+/// An address a page may link to: http(s) only. A document is the owner's
+/// own text (imported, edited), so `javascript:` and friends stay text.
+pub(crate) fn safe_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    (u.starts_with("https://") || u.starts_with("http://")).then(|| u.to_string())
 }
 
 /// Rename, copy, delete, and the version history with restore: plain forms

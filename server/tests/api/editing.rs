@@ -397,7 +397,10 @@ async fn a_json_resume_file_can_be_imported_and_bad_ones_store_nothing(app: Test
     let doc = json!({
         "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
         "basics": { "name": "이가져", "label": "프론트엔드 개발자", "email": "lee@example.com", "summary": "<img src=x onerror=alert(1)> 웹을 만듭니다." },
-        "work": [{ "name": "카카오", "position": "개발자", "startDate": "2022-03", "highlights": ["검색 화면을 다시 만들었습니다"] }],
+        "work": [{ "name": "카카오", "position": "개발자", "startDate": "2022-03", "highlights": ["검색 화면을 다시 만들었습니다"],
+                   "url": "javascript:alert(1)",
+                   "x-highlight-evidence": [[{ "label": "hostile", "url": "javascript:alert(2)" }]] }],
+        "education": [{ "institution": "한빛대학교", "area": "컴퓨터공학", "studyType": "학사" }],
         "x-custom": { "kept": true }
     });
     let res = send(doc.to_string()).await.unwrap();
@@ -434,6 +437,8 @@ async fn a_json_resume_file_can_be_imported_and_bad_ones_store_nothing(app: Test
         .await
         .unwrap();
     assert!(!html.contains("<img src=x"), "escaped on the page");
+    assert!(!html.contains("href=\"javascript:"), "a document's addresses link only over http(s)");
+    assert!(html.contains("한빛대학교") && html.contains("컴퓨터공학"), "every section is shown");
 
     // Invalid ones: plain errors naming the field, nothing stored.
     let (_, before) = get_json(&app, &jar, "/api/v1/resumes").await;
