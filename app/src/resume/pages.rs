@@ -260,10 +260,10 @@ fn Item(item: Value) -> impl IntoView {
         _ => String::new(),
     };
     let title =
-        ["name", "institution", "organization", "title", "language"].into_iter().find_map(|k| s(k)).unwrap_or_default();
+        ["name", "institution", "organization", "title", "language"].into_iter().find_map(&s).unwrap_or_default();
     let extra: Vec<String> = ["position", "studyType", "area", "awarder", "issuer", "publisher", "fluency"]
         .into_iter()
-        .filter_map(|k| s(k))
+        .filter_map(&s)
         .filter(|v| *v != title)
         .collect();
     let text = s("description").or(s("summary")).or(s("reference"));

@@ -325,9 +325,10 @@ impl ResumeText {
 
 /// The sections beyond the written ones, in JSON Resume's order, with the
 /// fields the editor offers for each (JSON key, label).
-pub type FieldList = &'static [(&'static str, fn(&ResumeText) -> &'static str)];
+pub type Words = fn(&ResumeText) -> &'static str;
+pub type FieldList = &'static [(&'static str, Words)];
 
-pub const MORE_SECTIONS: [(&str, fn(&ResumeText) -> &'static str, FieldList); 8] = [
+pub const MORE_SECTIONS: [(&str, Words, FieldList); 8] = [
     (
         "education",
         |t| t.h_education,
