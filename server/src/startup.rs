@@ -212,7 +212,12 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
 
     let leptos_options = state.leptos_options.clone();
-    let leptos_routes = generate_route_list(App);
+    // Generated once per process. Leptos suppresses resource loading
+    // process-wide while it generates a route list, so a page rendering
+    // meanwhile (another app instance in the same process: the test suite)
+    // would wait for ever on its resources (leptos-rs/leptos#4773).
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let leptos_routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
 
