@@ -108,13 +108,7 @@ pub async fn rename_resume(id: String, title: String) -> Result<(), FnError> {
 pub async fn duplicate_resume(id: String) -> Result<(), FnError> {
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
-    let row = state.writer.owned(&user.user_id, &id).await.map_err(sfn::internal)?;
-    let suffix = match row.map(|r| r.language) {
-        Some(crate::resume::types::Lang::En) => "(copy)",
-        _ => "(사본)",
-    };
-    let copy =
-        crate::resume::ssr::versions::duplicate(&state.db, &user.user_id, &id, suffix).await.map_err(sfn::internal)?;
+    let copy = crate::resume::ssr::versions::duplicate(&state.db, &user.user_id, &id).await.map_err(sfn::internal)?;
     sfn::redirect(&format!("/resumes/{copy}"));
     Ok(())
 }
@@ -172,34 +166,13 @@ pub struct EditorContent {
 /// My résumé `id` for the editor: `Ok(None)` when signed out or not mine.
 #[server(prefix = "/sfn", endpoint = "resumes/editor")]
 pub async fn editor_data(id: String) -> Result<Option<EditorContent>, FnError> {
-    use crate::resume::types::Receipt;
     let state = sfn::state()?;
     let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
     let Some(resume) = state.writer.view(&user.user_id, &id).await.map_err(sfn::internal)? else {
         return Ok(None);
     };
-    let mut choices = Vec::new();
-    if let Some((profile, _)) =
-        crate::profile::ssr::profiles::latest(&state.db, &user.user_id).await.map_err(sfn::internal)?
-    {
-        for r in profile.repositories.iter().filter(|r| r.owned).take(40) {
-            choices.push(Receipt { kind: "repository".into(), label: r.name_with_owner.clone(), url: r.url.clone() });
-        }
-        for c in &profile.contributions {
-            for pr in c.pull_requests.iter().take(5) {
-                choices.push(Receipt {
-                    kind: "pull_request".into(),
-                    label: format!("{}: {}", c.repository, pr.title),
-                    url: pr.url.clone(),
-                });
-            }
-        }
-        for s in profile.skills.iter().take(30) {
-            if let Some(e) = s.evidence.first() {
-                choices.push(Receipt { kind: "skill".into(), label: s.name.clone(), url: e.url.clone() });
-            }
-        }
-    }
+    let choices =
+        crate::profile::ssr::profiles::receipt_choices(&state.db, &user.user_id).await.map_err(sfn::internal)?;
     Ok(Some(EditorContent { resume, choices }))
 }
 

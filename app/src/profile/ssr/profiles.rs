@@ -376,3 +376,29 @@ pub async fn import_job(queue: &JobQueue, user_id: &str, id: &str) -> AppResult<
         .filter(|j| j.kind == IMPORT_KIND && j.owner_id.as_deref() == Some(user_id))
         .map(|j| jobs::view(&j)))
 }
+
+/// What the owner can attach to a line as its receipt: their repositories,
+/// merged pull requests and skills from the newest profile (bounded).
+pub async fn receipt_choices(db: &DatabaseConnection, user_id: &str) -> AppResult<Vec<crate::resume::types::Receipt>> {
+    use crate::resume::types::Receipt;
+    let Some((profile, _)) = latest(db, user_id).await? else { return Ok(vec![]) };
+    let mut choices = Vec::new();
+    for r in profile.repositories.iter().filter(|r| r.owned).take(40) {
+        choices.push(Receipt { kind: "repository".into(), label: r.name_with_owner.clone(), url: r.url.clone() });
+    }
+    for c in &profile.contributions {
+        for pr in c.pull_requests.iter().take(5) {
+            choices.push(Receipt {
+                kind: "pull_request".into(),
+                label: format!("{}: {}", c.repository, pr.title),
+                url: pr.url.clone(),
+            });
+        }
+    }
+    for s in profile.skills.iter().take(30) {
+        if let Some(e) = s.evidence.first() {
+            choices.push(Receipt { kind: "skill".into(), label: s.name.clone(), url: e.url.clone() });
+        }
+    }
+    Ok(choices)
+}

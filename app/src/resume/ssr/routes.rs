@@ -264,9 +264,7 @@ pub async fn restore(
     ),
     security(("bearer" = [])))]
 pub async fn duplicate(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> AppResult<Response> {
-    let row = state.writer.owned(&user.user_id, &id).await?.ok_or(AppError::NotFound)?;
-    let suffix = if row.language == crate::resume::types::Lang::Ko { "(사본)" } else { "(copy)" };
-    let copy = versions::duplicate(&state.db, &user.user_id, &id, suffix).await?;
+    let copy = versions::duplicate(&state.db, &user.user_id, &id).await?;
     let view = state.writer.view(&user.user_id, &copy).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/resumes/{copy}"))], Json(view)).into_response())
 }

@@ -243,11 +243,12 @@ pub async fn rename(db: &DatabaseConnection, user_id: &str, id: &str, title: &st
 
 /// A copy of the owner's written résumé ("a copy for this job"): the
 /// document and its receipts, a history of its own; returns the copy's id.
-pub async fn duplicate(db: &DatabaseConnection, user_id: &str, id: &str, copy_suffix: &str) -> AppResult<String> {
+pub async fn duplicate(db: &DatabaseConnection, user_id: &str, id: &str) -> AppResult<String> {
     let src = owned(db, user_id, id).await?;
     let Some(doc) = src.document.clone().filter(|_| src.status == ResumeStatus::Ready) else {
         return Err(AppError::Conflict("only a written résumé can be copied".into()));
     };
+    let copy_suffix = if src.language == crate::resume::types::Lang::Ko { "(사본)" } else { "(copy)" };
     let base = src.title.clone().or(src.target_role.clone()).unwrap_or_default();
     let title: String = format!("{base} {copy_suffix}").trim().chars().take(TITLE_MAX).collect();
     // The copy cost nothing: usage stays with the original.
