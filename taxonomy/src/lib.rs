@@ -6,9 +6,14 @@
 //! aliases come from `data/topic-aliases.json` (content based on
 //! github.com/github/explore, CC-BY-4.0). Both are compiled in.
 
+pub mod eval;
 mod linguist;
+pub mod market;
+pub mod posting;
+mod text;
 
 pub use linguist::{Language, LanguageType, Languages};
+pub use posting::{Experience, Extraction, JobCategory, Lang, Level, Mention, Requirement};
 
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -82,6 +87,24 @@ pub struct Technology {
     r#pub: Vec<String>,
     #[serde(default)]
     nuget: Vec<String>,
+    /// How the names in `guarded` are matched in free text (see
+    /// [`Guard`]); the other names match wherever they stand as words.
+    #[serde(default)]
+    guard: Guard,
+    /// Names that are also ordinary words ("Go", "Spring", "C"): found in a
+    /// posting only with the evidence `guard` asks for.
+    #[serde(default)]
+    guarded: Vec<String>,
+    /// Phrases in which a guarded name is an ordinary word ("go to",
+    /// "c-level", "spring 20…"); matched as prefixes of the text at a word
+    /// start, so "spring 20" covers every year.
+    #[serde(default)]
+    stop: Vec<String>,
+    /// The job category a posting that names this technology leans to, when
+    /// the technology's own category does not say it (HTML → frontend,
+    /// STM32 → embedded).
+    #[serde(default)]
+    job: Option<JobCategory>,
 }
 
 impl Technology {
@@ -98,6 +121,27 @@ impl Technology {
             Ecosystem::Nuget => &self.nuget,
         }
     }
+}
+
+/// What a guarded name needs to count as the technology in free text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Guard {
+    /// No guard: the name is the technology wherever it is a whole word.
+    #[default]
+    None,
+    /// Written with a capital ("Go", "Rust", "Spring") in the middle of a
+    /// sentence is enough; or any of the `Context` evidence.
+    Cased,
+    /// Needs evidence: a neighbouring technology in a list ("Go, Rust",
+    /// "Chef/Puppet"), Hangul or Han text right beside it ("Go로",
+    /// "熟悉Go"), a cue word ("Go developer", "Go 언어") or a version
+    /// number ("Spring 6").
+    Context,
+    /// A single letter ("C", "R"): capitalised and listed right beside
+    /// another technology ("C/C++", "Python, R"), or a cue such as
+    /// "language" / "언어" / "语言".
+    Letter,
 }
 
 #[derive(Deserialize)]
@@ -151,8 +195,8 @@ pub struct Taxonomy {
     /// lower-cased names, aliases and topics → technology
     by_name: HashMap<String, usize>,
     packages: HashMap<Ecosystem, Vec<(Pattern, usize)>>,
-    /// longest alias in words, for text matching
-    max_words: usize,
+    /// The multi-pattern matcher over every name for free text, built once.
+    matcher: text::Matcher,
 }
 
 const ECOSYSTEMS: [Ecosystem; 9] = [
@@ -180,20 +224,12 @@ impl Taxonomy {
         let mut by_id = HashMap::new();
         let mut by_name = HashMap::new();
         let mut packages: HashMap<Ecosystem, Vec<(Pattern, usize)>> = HashMap::new();
-        let mut max_words = 1;
         for (i, t) in techs.iter().enumerate() {
             assert!(by_id.insert(t.id.clone(), i).is_none(), "duplicate technology id {}", t.id);
-            let mut names = vec![t.id.clone(), t.name.clone()];
-            names.extend(t.aliases.iter().cloned());
-            if let Some(topic) = &t.topic {
-                names.push(topic.clone());
-                names.extend(topic_aliases.get(topic).into_iter().flatten().cloned());
-            }
+            let names = [&t.id, &t.name].into_iter().chain(&t.aliases).chain(&t.guarded);
             for n in names {
-                let key = fold(&n);
-                max_words = max_words.max(key.split(' ').count());
-                // The first (curated) claim to a name wins.
-                by_name.entry(key).or_insert(i);
+                // The first curated claim to a name wins.
+                by_name.entry(fold(n)).or_insert(i);
             }
             for eco in ECOSYSTEMS {
                 for p in t.packages(eco) {
@@ -201,7 +237,18 @@ impl Taxonomy {
                 }
             }
         }
-        Self { techs, by_id, by_name, packages, max_words }
+        // GitHub's topic aliases come after every curated name: the `vue`
+        // topic's alias `vuex` must not take Vuex's own name.
+        for (i, t) in techs.iter().enumerate() {
+            if let Some(topic) = &t.topic {
+                let names = std::iter::once(topic).chain(topic_aliases.get(topic).into_iter().flatten());
+                for n in names {
+                    by_name.entry(fold(n)).or_insert(i);
+                }
+            }
+        }
+        let matcher = text::Matcher::new(&techs);
+        Self { techs, by_id, by_name, packages, matcher }
     }
 
     pub fn all(&self) -> &[Technology] {
@@ -230,54 +277,19 @@ impl Taxonomy {
     }
 
     /// Every technology a free text names, in order of first mention, each
-    /// once. Matches whole words (and runs of up to a few words), so "Go"
-    /// is found in "Go, Rust" but not in "going".
+    /// once. Matches whole words in Latin, Hangul and Han text ("Go" is
+    /// found in "Go, Rust" and "Go로" but not in "going" or "go to market";
+    /// "쿠버네티스를" is Kubernetes), with the same rules as
+    /// [`Taxonomy::extract_posting`].
     pub fn find_in_text(&self, text: &str) -> Vec<&Technology> {
-        let words = tokenize(text);
-        let mut found = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        let mut i = 0;
-        while i < words.len() {
-            let mut matched = 0;
-            for n in (1..=self.max_words.min(words.len() - i)).rev() {
-                let phrase = words[i..i + n].join(" ");
-                let hit = self.by_name.get(&phrase).or_else(|| self.by_name.get(strip_particle(&phrase)?));
-                if let Some(&t) = hit {
-                    if seen.insert(t) {
-                        found.push(&self.techs[t]);
-                    }
-                    matched = n;
-                    break;
-                }
-            }
-            i += matched.max(1);
-        }
-        found
+        self.matcher.find_ids(text).into_iter().filter(|t| seen.insert(*t)).map(|t| &self.techs[t]).collect()
     }
-}
-
-/// Korean attaches particles to the word before them ("쿠버네티스를",
-/// "React와"); the word without its particle, if it had one.
-fn strip_particle(word: &str) -> Option<&str> {
-    const PARTICLES: [&str; 16] =
-        ["으로", "에서", "에게", "까지", "부터", "을", "를", "이", "가", "은", "는", "와", "과", "로", "의", "도"];
-    PARTICLES.iter().find_map(|p| word.strip_suffix(p)).filter(|w| !w.is_empty())
 }
 
 /// Case-folded, with runs of white space as one space.
 fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-/// Words for matching: letters, digits and the characters technology names
-/// use inside a word (`.`, `#`, `+`, `-`, `/`), lower-cased. A trailing `.`
-/// (end of sentence) is not part of a word.
-fn tokenize(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '#' | '+' | '-' | '/' | '_')))
-        .flat_map(|w| w.split('/'))
-        .map(|w| w.trim_matches(|c| c == '.' || c == '-' || c == '_').to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect()
 }
 
 #[cfg(test)]

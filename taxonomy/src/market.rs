@@ -1,0 +1,543 @@
+//! Pure text helpers the job-market pipeline needs beside the extraction:
+//! the language of a text, the region of a location string, the employment
+//! type, a stated salary, and a content hash plus a near-duplicate
+//! signature for de-duplication.
+//!
+//! ```
+//! use taxonomy::market::*;
+//! assert_eq!(detect_language("백엔드 개발자 (Java/Spring) 채용"), taxonomy::Lang::Ko);
+//! let loc = location("서울 강남구 / 재택 병행");
+//! assert_eq!((loc.country, loc.region, loc.remote), (Some("KR"), Some("seoul"), true));
+//! assert_eq!(employment_type("정규직 (수습 3개월)"), EmploymentType::FullTime);
+//! let s = salary("연봉 5,000만원 ~ 7,000만원").unwrap();
+//! assert_eq!((s.min, s.max, s.currency, s.period), (Some(50_000_000), Some(70_000_000), "KRW", Period::Year));
+//! let post = "We are hiring a Rust engineer to build our payment platform in Seoul. \
+//!     You will design services, review code and run them in production. \
+//!     Requirements: 3+ years of Rust or C++, PostgreSQL, Kubernetes. \
+//!     Nice to have: Kafka, Terraform. Full-time, hybrid, 연봉 6,000만원 이상.";
+//! let a = simhash(post);
+//! let b = simhash(&post.replace("payment platform", "payments platform").replace("Seoul.", "Seoul!"));
+//! let other = simhash("Senior iOS engineer for a meditation app: Swift, SwiftUI, 5+ years, remote in Europe.");
+//! assert!(near_duplicate(a, b));
+//! assert!(!near_duplicate(a, other));
+//! ```
+
+use crate::posting::Lang;
+use crate::text::{is_han, is_hangul, Normalized};
+use serde::Serialize;
+
+/// The language of a text by the share of its letters in each script:
+/// Hangul → Korean, Han (without kana) → Chinese, kana → Japanese, Latin →
+/// English. Technology names are Latin in every language, so a modest share
+/// of Hangul or Han is enough (15 %).
+pub fn detect_language(text: &str) -> Lang {
+    let (mut hangul, mut han, mut kana, mut latin) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars() {
+        if is_hangul(c) {
+            hangul += 1;
+        } else if matches!(c, '\u{3040}'..='\u{30FF}') {
+            kana += 1;
+        } else if is_han(c) {
+            han += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    // Han characters carry about three Latin letters' worth of text.
+    let total = (hangul * 2 + han * 3 + kana * 2 + latin) as f32;
+    if total == 0.0 {
+        return Lang::Other;
+    }
+    let share = |n: usize, w: usize| (n * w) as f32 / total;
+    if kana > 0 && share(kana, 2) >= 0.05 {
+        Lang::Ja
+    } else if hangul >= han && share(hangul, 2) >= 0.15 {
+        Lang::Ko
+    } else if share(han, 3) >= 0.15 {
+        Lang::Zh
+    } else if latin > 0 {
+        Lang::En
+    } else {
+        Lang::Other
+    }
+}
+
+/// Where a job is, as far as a location string says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<&'static str>,
+    /// A stable code: Korean provinces and metropolitan cities (`seoul`,
+    /// `gyeonggi`, `busan`, …), Chinese cities (`beijing`, `shanghai`,
+    /// `shenzhen`, …) and a few world cities (`tokyo`, `singapore`,
+    /// `san-francisco`, …).
+    pub region: Option<&'static str>,
+    /// Remote work is offered (fully or in part).
+    pub remote: bool,
+}
+
+const REGIONS: &[(&str, &str, &[&str])] = &[
+    (
+        "KR",
+        "seoul",
+        &["서울", "seoul", "강남", "서초", "송파", "마포", "성수", "여의도", "구로", "가산", "종로", "을지로"],
+    ),
+    (
+        "KR",
+        "gyeonggi",
+        &[
+            "경기", "gyeonggi", "판교", "pangyo", "성남", "seongnam", "분당", "수원", "suwon", "용인", "화성", "안양",
+            "고양", "일산", "부천", "평택", "광명", "과천",
+        ],
+    ),
+    ("KR", "incheon", &["인천", "incheon", "송도"]),
+    ("KR", "busan", &["부산", "busan"]),
+    ("KR", "daegu", &["대구", "daegu"]),
+    ("KR", "daejeon", &["대전", "daejeon"]),
+    ("KR", "gwangju", &["광주광역시", "gwangju"]),
+    ("KR", "ulsan", &["울산", "ulsan"]),
+    ("KR", "sejong", &["세종", "sejong"]),
+    ("KR", "gangwon", &["강원", "gangwon", "춘천", "원주"]),
+    ("KR", "chungbuk", &["충북", "충청북도", "청주"]),
+    ("KR", "chungnam", &["충남", "충청남도", "천안", "아산"]),
+    ("KR", "jeonbuk", &["전북", "전라북도", "전주"]),
+    ("KR", "jeonnam", &["전남", "전라남도", "여수", "순천"]),
+    ("KR", "gyeongbuk", &["경북", "경상북도", "포항", "구미"]),
+    ("KR", "gyeongnam", &["경남", "경상남도", "창원", "김해"]),
+    ("KR", "jeju", &["제주", "jeju"]),
+    ("CN", "beijing", &["北京", "beijing"]),
+    ("CN", "shanghai", &["上海", "shanghai"]),
+    ("CN", "shenzhen", &["深圳", "shenzhen"]),
+    ("CN", "guangzhou", &["广州", "guangzhou"]),
+    ("CN", "hangzhou", &["杭州", "hangzhou"]),
+    ("CN", "chengdu", &["成都", "chengdu"]),
+    ("CN", "nanjing", &["南京", "nanjing"]),
+    ("CN", "wuhan", &["武汉", "wuhan"]),
+    ("CN", "xian", &["西安", "xi'an", "xian"]),
+    ("CN", "suzhou", &["苏州", "suzhou"]),
+    ("CN", "xiamen", &["厦门", "xiamen"]),
+    ("CN", "changsha", &["长沙", "changsha"]),
+    ("CN", "chongqing", &["重庆", "chongqing"]),
+    ("CN", "tianjin", &["天津", "tianjin"]),
+    ("CN", "hefei", &["合肥", "hefei"]),
+    ("CN", "zhuhai", &["珠海", "zhuhai"]),
+    ("CN", "dongguan", &["东莞", "dongguan"]),
+    ("CN", "qingdao", &["青岛", "qingdao"]),
+    ("CN", "dalian", &["大连", "dalian"]),
+    ("CN", "fuzhou", &["福州", "fuzhou"]),
+    ("CN", "jinan", &["济南", "jinan"]),
+    ("CN", "zhengzhou", &["郑州", "zhengzhou"]),
+    ("CN", "shenyang", &["沈阳", "shenyang"]),
+    ("HK", "hong-kong", &["香港", "hong kong", "홍콩"]),
+    ("TW", "taipei", &["台北", "臺北", "taipei"]),
+    ("JP", "tokyo", &["东京", "東京", "tokyo", "도쿄"]),
+    ("JP", "osaka", &["大阪", "osaka"]),
+    ("SG", "singapore", &["新加坡", "singapore", "싱가포르", "싱가폴"]),
+    ("US", "san-francisco", &["san francisco", "sf bay", "bay area", "旧金山", "샌프란시스코"]),
+    ("US", "new-york", &["new york", "nyc", "纽约", "뉴욕"]),
+    ("US", "seattle", &["seattle", "西雅图", "시애틀"]),
+    ("US", "los-angeles", &["los angeles", "洛杉矶"]),
+    ("US", "austin", &["austin, tx", "austin, texas"]),
+    ("US", "boston", &["boston"]),
+    ("GB", "london", &["london", "伦敦", "런던"]),
+    ("DE", "berlin", &["berlin", "柏林", "베를린"]),
+    ("NL", "amsterdam", &["amsterdam"]),
+    ("CA", "toronto", &["toronto"]),
+    ("CA", "vancouver", &["vancouver"]),
+    ("AU", "sydney", &["sydney", "悉尼"]),
+];
+
+const COUNTRIES: &[(&str, &[&str])] = &[
+    ("KR", &["korea", "대한민국", "한국", "韩国"]),
+    ("CN", &["china", "中国", "중국", "国内"]),
+    ("JP", &["japan", "日本", "일본"]),
+    ("US", &["united states", "usa", "u.s.", "美国", "미국"]),
+    ("GB", &["united kingdom", "uk", "英国", "영국"]),
+    ("DE", &["germany", "德国", "독일"]),
+    ("CA", &["canada", "加拿大", "캐나다"]),
+    ("SG", &["新加坡"]),
+    ("VN", &["vietnam", "越南", "베트남"]),
+];
+
+const REMOTE: &[&str] = &[
+    "remote",
+    "재택",
+    "원격",
+    "远程",
+    "wfh",
+    "work from home",
+    "work from anywhere",
+    "居家办公",
+    "在家办公",
+    "distributed team",
+    "fully distributed",
+];
+
+/// Reads a location string ("서울 강남구", "Pangyo, Gyeonggi-do",
+/// "上海/远程", "Remote (US)").
+pub fn location(s: &str) -> Location {
+    let t = Normalized::new(s).text;
+    let contains = |w: &str| contains_word(&t, w);
+    let remote = REMOTE.iter().any(|w| contains(w)) && !t.contains("no remote") && !t.contains("재택 불가");
+    let hit = REGIONS
+        .iter()
+        .filter_map(|(c, r, ws)| ws.iter().filter_map(|w| find_word_pos(&t, w)).min().map(|p| (p, *c, *r)))
+        .min();
+    let (country, region) = match hit {
+        Some((_, c, r)) => (Some(c), Some(r)),
+        None => {
+            let country = COUNTRIES.iter().find(|(_, ws)| ws.iter().any(|w| contains(w))).map(|(c, _)| *c);
+            // "US" only in capitals: "us" is a pronoun.
+            let us = s.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "US");
+            (country.or(us.then_some("US")), None)
+        }
+    };
+    Location { country, region, remote }
+}
+
+fn find_word_pos(t: &str, w: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = t[from..].find(w) {
+        let s = from + i;
+        let e = s + w.len();
+        let ascii = w.is_ascii();
+        let ok = !ascii
+            || (!t[..s].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
+                && !t[e..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
+        if ok {
+            return Some(s);
+        }
+        from = e;
+    }
+    None
+}
+
+fn contains_word(t: &str, w: &str) -> bool {
+    find_word_pos(t, w).is_some()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmploymentType {
+    FullTime,
+    Contract,
+    Intern,
+    PartTime,
+    Freelance,
+    Unknown,
+}
+
+/// The employment type a text states; the first one named wins when a
+/// posting offers several ("정규직 (계약직 전환 없음)" is still full-time).
+pub fn employment_type(s: &str) -> EmploymentType {
+    use EmploymentType::*;
+    let t = Normalized::new(s).text;
+    const TYPES: &[(EmploymentType, &[&str])] = &[
+        (Intern, &["intern", "internship", "인턴", "实习", "체험형", "co-op"]),
+        (
+            Contract,
+            &["contract", "contractor", "계약직", "파견", "合同工", "外包", "劳务派遣", "fixed-term", "temporary"],
+        ),
+        (PartTime, &["part-time", "part time", "파트타임", "아르바이트", "兼职"]),
+        (Freelance, &["freelance", "freelancer", "프리랜서", "自由职业", "外包项目"]),
+        (FullTime, &["full-time", "full time", "fulltime", "permanent", "정규직", "全职", "正式员工", "社招"]),
+    ];
+    TYPES
+        .iter()
+        .filter_map(|(ty, ws)| ws.iter().filter_map(|w| find_word_pos(&t, w)).min().map(|p| (p, *ty)))
+        .min()
+        .map_or(Unknown, |(_, ty)| ty)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Year,
+    Month,
+    Hour,
+}
+
+/// A stated salary, in whole currency units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Salary {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    /// ISO 4217: `KRW`, `USD`, `CNY`, `EUR`, `GBP`, `JPY`.
+    pub currency: &'static str,
+    pub period: Period,
+}
+
+/// A salary stated in a text, best effort: "연봉 4,000만원 ~ 6,000만원",
+/// "연봉 5000만원 이상", "$120k–$160k", "$150,000/year", "20-40K·15薪",
+/// "月薪 20k-35k", "年薪 30-50万". None for "협의", "面议" or nothing.
+pub fn salary(s: &str) -> Option<Salary> {
+    let t = Normalized::new(s).text.replace(',', "");
+    // Korean: N만원 (10,000 KRW), N억 (100,000,000 KRW).
+    if let Some(sal) = salary_korean(&t) {
+        return Some(sal);
+    }
+    if let Some(sal) = salary_chinese(&t) {
+        return Some(sal);
+    }
+    salary_western(&t)
+}
+
+/// Numbers with their unit suffix and position: (value, unit, start, end).
+fn numbers(t: &str) -> Vec<(f64, String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let b = t.as_bytes();
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphabetic())) {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            let v: f64 = t[s..i].trim_end_matches('.').parse().unwrap_or(0.0);
+            let rest = t[i..].trim_start_matches(' ');
+            let unit: String = rest.chars().take(3).collect();
+            out.push((v, unit, s, i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn salary_korean(t: &str) -> Option<Salary> {
+    if !(t.contains("만원") || t.contains("만 원") || t.contains('억')) {
+        return None;
+    }
+    let nums: Vec<u64> = numbers(t)
+        .into_iter()
+        .filter_map(|(v, unit, _, _)| {
+            if unit.starts_with("만") {
+                Some((v * 10_000.0) as u64)
+            } else if unit.starts_with('억') {
+                Some((v * 100_000_000.0) as u64)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let period =
+        if t.contains("월급") || t.contains("월 ") && !t.contains("연봉") { Period::Month } else { Period::Year };
+    range(nums, "KRW", period, t.contains("이상"))
+}
+
+fn salary_chinese(t: &str) -> Option<Salary> {
+    let cn = t.contains('万')
+        || t.contains("薪")
+        || t.contains("月薪")
+        || t.contains("年薪")
+        || t.contains("·")
+        || t.contains("元");
+    let nums = numbers(t);
+    let k_nums: Vec<(f64, String, usize, usize)> = nums
+        .iter()
+        .filter(|(_, u, _, _)| u.starts_with('k') || u.starts_with('万') || u.starts_with('-') || u.starts_with('~'))
+        .cloned()
+        .collect();
+    if !cn && !t.contains("k-") && !t.contains("k~") {
+        return None;
+    }
+    if t.contains('$') || t.contains("usd") {
+        return None;
+    }
+    let wan = t.contains('万');
+    let yearly = t.contains("年薪") || (wan && !t.contains("月薪"));
+    let mult = if wan { 10_000.0 } else { 1_000.0 };
+    // "20-40k": the first number takes the second's unit.
+    let vals: Vec<u64> =
+        k_nums.iter().filter(|(v, _, _, _)| *v > 0.0 && *v < 1000.0).map(|(v, _, _, _)| (*v * mult) as u64).collect();
+    if vals.is_empty() || !(t.contains('k') || wan) {
+        return None;
+    }
+    range(vals, "CNY", if yearly { Period::Year } else { Period::Month }, t.contains("以上"))
+}
+
+fn salary_western(t: &str) -> Option<Salary> {
+    let (currency, sym) = if t.contains('$') || t.contains("usd") {
+        ("USD", '$')
+    } else if t.contains('€') || t.contains("eur") {
+        ("EUR", '€')
+    } else if t.contains('£') || t.contains("gbp") {
+        ("GBP", '£')
+    } else {
+        return None;
+    };
+    let _ = sym;
+    let vals: Vec<u64> = numbers(t)
+        .into_iter()
+        .filter_map(|(v, unit, _, _)| {
+            let v = if unit.starts_with('k') {
+                v * 1000.0
+            } else if unit.starts_with('m') && v < 10.0 {
+                v * 1_000_000.0
+            } else {
+                v
+            };
+            (v >= 10.0).then_some(v as u64)
+        })
+        .collect();
+    let period = if t.contains("/hr") || t.contains("per hour") || t.contains("/hour") || t.contains("hourly") {
+        Period::Hour
+    } else if t.contains("/month") || t.contains("per month") || t.contains("monthly") {
+        Period::Month
+    } else {
+        Period::Year
+    };
+    range(vals, currency, period, t.contains('+'))
+}
+
+fn range(mut vals: Vec<u64>, currency: &'static str, period: Period, open: bool) -> Option<Salary> {
+    vals.retain(|&v| v > 0);
+    match vals.as_slice() {
+        [] => None,
+        [v] if open => Some(Salary { min: Some(*v), max: None, currency, period }),
+        [v] => Some(Salary { min: Some(*v), max: Some(*v), currency, period }),
+        [a, b, ..] => Some(Salary { min: Some(*a.min(b)), max: Some(*a.max(b)), currency, period }),
+    }
+}
+
+/// The text as the hashes see it: case-folded, URLs and e-mail addresses
+/// dropped, every run of non-letters one space.
+pub fn canonical_text(s: &str) -> String {
+    let n = Normalized::new(s).text;
+    let mut out = String::with_capacity(n.len());
+    let mut space = true;
+    for c in n.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// FNV-1a, 64 bits: stable across versions and platforms (unlike std's
+/// hasher), so it can be stored.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A hash of the canonical text as 16 hex digits: equal for postings that
+/// differ only in case, spacing, punctuation or links.
+pub fn content_hash(s: &str) -> String {
+    format!("{:016x}", fnv1a(canonical_text(s).as_bytes()))
+}
+
+/// A 64-bit SimHash over shingles of the canonical text: 3-word shingles
+/// for Latin text, 4-character shingles for Hangul/Han runs (which are not
+/// split by spaces). Near-identical texts differ in a few bits; compare
+/// with [`near_duplicate`] or [`hamming`].
+pub fn simhash(s: &str) -> u64 {
+    let canon = canonical_text(s);
+    let mut weights = [0i32; 64];
+    let mut add = |shingle: &str| {
+        let h = fnv1a(shingle.as_bytes());
+        for (bit, w) in weights.iter_mut().enumerate() {
+            if h >> bit & 1 == 1 {
+                *w += 1;
+            } else {
+                *w -= 1;
+            }
+        }
+    };
+    let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty()).collect();
+    for w in words.windows(3) {
+        add(&w.join(" "));
+    }
+    if words.len() < 3 {
+        add(&canon);
+    }
+    let cjk: Vec<char> = canon.chars().filter(|&c| is_hangul(c) || is_han(c)).collect();
+    for w in cjk.windows(4) {
+        add(&w.iter().collect::<String>());
+    }
+    weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
+}
+
+pub fn hamming(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+/// Whether two SimHashes are of the same posting (reposted, lightly edited):
+/// at most 10 of 64 bits differ.
+pub fn near_duplicate(a: u64, b: u64) -> bool {
+    hamming(a, b) <= 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_by_script_share() {
+        assert_eq!(detect_language("자격요건: Java, Spring Boot, Kubernetes 운영 경험 3년 이상"), Lang::Ko);
+        assert_eq!(detect_language("熟悉 Go/Java，有 Kubernetes、Docker 使用经验"), Lang::Zh);
+        assert_eq!(detect_language("Senior Rust engineer, remote, 5+ years"), Lang::En);
+        assert_eq!(detect_language("東京でGoエンジニアを募集しています"), Lang::Ja);
+        assert_eq!(detect_language("12345 !!"), Lang::Other);
+    }
+
+    #[test]
+    fn locations() {
+        let l = location("경기 성남시 분당구 판교역로");
+        assert_eq!((l.country, l.region, l.remote), (Some("KR"), Some("gyeonggi"), false));
+        assert_eq!(location("Busan, South Korea").region, Some("busan"));
+        let l = location("上海/杭州，可远程");
+        assert_eq!((l.country, l.region, l.remote), (Some("CN"), Some("shanghai"), true));
+        let l = location("Remote (US only)");
+        assert_eq!((l.country, l.region, l.remote), (Some("US"), None, true));
+        assert_eq!(location("Hong Kong").region, Some("hong-kong"));
+        assert_eq!(location("").region, None);
+    }
+
+    #[test]
+    fn employment_types() {
+        assert_eq!(employment_type("정규직"), EmploymentType::FullTime);
+        assert_eq!(employment_type("계약직 (6개월, 정규직 전환 가능)"), EmploymentType::Contract);
+        assert_eq!(employment_type("Software Engineering Intern, Summer"), EmploymentType::Intern);
+        assert_eq!(employment_type("全职/实习均可"), EmploymentType::FullTime);
+        assert_eq!(employment_type("Full-time, permanent"), EmploymentType::FullTime);
+        assert_eq!(employment_type("Contract (12 months)"), EmploymentType::Contract);
+        assert_eq!(employment_type("회사 소개"), EmploymentType::Unknown);
+    }
+
+    #[test]
+    fn salaries() {
+        let s = salary("연봉 5000만원 이상").unwrap();
+        assert_eq!((s.min, s.max, s.currency), (Some(50_000_000), None, "KRW"));
+        let s = salary("$120k–$160k + equity").unwrap();
+        assert_eq!((s.min, s.max, s.currency, s.period), (Some(120_000), Some(160_000), "USD", Period::Year));
+        let s = salary("薪资 20-40K·15薪").unwrap();
+        assert_eq!((s.min, s.max, s.currency, s.period), (Some(20_000), Some(40_000), "CNY", Period::Month));
+        let s = salary("年薪 30-50万").unwrap();
+        assert_eq!((s.min, s.max, s.period), (Some(300_000), Some(500_000), Period::Year));
+        let s = salary("$85/hr").unwrap();
+        assert_eq!((s.min, s.period), (Some(85), Period::Hour));
+        assert_eq!(salary("연봉 협의"), None);
+        assert_eq!(salary("薪资面议"), None);
+    }
+
+    #[test]
+    fn hashes_ignore_formatting_and_simhash_finds_reposts() {
+        assert_eq!(content_hash("Rust  Engineer!\nhttps://x.io/a"), content_hash("rust engineer"));
+        assert_ne!(content_hash("Rust engineer"), content_hash("Go engineer"));
+        let a = "招聘后端工程师，熟悉Go语言和Kubernetes，有分布式系统经验，地点上海，薪资面议，欢迎投递简历。我们是一家做跨境支付的公司。";
+        let b = "招聘后端工程师，熟悉Go语言和Kubernetes，有分布式系统经验，地点上海，薪资面议，欢迎投递简历！我们是一家做跨境支付的创业公司。";
+        let c =
+            "招聘前端工程师，熟悉React和TypeScript，有移动端经验，地点北京，欢迎投递。我们是一家教育公司，团队氛围好。";
+        assert!(near_duplicate(simhash(a), simhash(b)), "{}", hamming(simhash(a), simhash(b)));
+        assert!(!near_duplicate(simhash(a), simhash(c)), "{}", hamming(simhash(a), simhash(c)));
+    }
+}
