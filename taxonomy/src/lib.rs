@@ -197,6 +197,8 @@ pub struct Taxonomy {
     packages: HashMap<Ecosystem, Vec<(Pattern, usize)>>,
     /// The multi-pattern matcher over every name for free text, built once.
     matcher: text::Matcher,
+    /// The posting's own words: job categories, headings, cues.
+    rules: posting::Rules,
 }
 
 const ECOSYSTEMS: [Ecosystem; 9] = [
@@ -248,7 +250,7 @@ impl Taxonomy {
             }
         }
         let matcher = text::Matcher::new(&techs);
-        Self { techs, by_id, by_name, packages, matcher }
+        Self { techs, by_id, by_name, packages, matcher, rules: posting::Rules::new() }
     }
 
     pub fn all(&self) -> &[Technology] {

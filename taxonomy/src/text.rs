@@ -22,6 +22,9 @@ impl<'a> Normalized<'a> {
         let mut orig = Vec::with_capacity(original.len() + 8);
         for (i, c) in original.char_indices() {
             let c = match c {
+                // Full-width forms as ASCII, except the comma: "，" separates
+                // Chinese clauses where "," separates list items.
+                '\u{FF0C}' => c,
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 '\u{3000}' | '\u{00A0}' | '\u{200B}' => ' ',
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
@@ -345,21 +348,46 @@ impl Matcher {
             }
             let (a, b) = if j < k { (chosen[j].1, s) } else { (e, chosen[j].0) };
             let gap = &text[a..b];
-            let strict = guard == Guard::Letter;
-            list_gap(gap, strict)
-                && (guard != Guard::Letter || self.is_language[chosen[j].2.tech] || chosen[j].2.guard == Guard::None)
+            // A single letter needs bare punctuation ("C/C++", "R, SAS"),
+            // or a conjunction with a language ("Python or R").
+            let language = self.is_language[chosen[j].2.tech];
+            match guard {
+                Guard::Letter => list_gap(gap, true) || (language && list_gap(gap, false)),
+                _ => list_gap(gap, false),
+            }
         };
         let listed = (k > 0 && neighbour(k - 1)) || (k + 1 < chosen.len() && neighbour(k + 1));
+        // A list item that is the name alone: "- Rust", "• Go", "3. C".
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = after.find('\n').map_or(text.len(), |i| e + i);
+        let item = text[line_start..line_end].trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != '+');
+        let alone_on_line = item.len() == e - s
+            && before.len() > line_start
+            && before[line_start..].contains(['-', '•', '*', '·', '▪', '◦']);
         if guard == Guard::Letter {
             let cue = next_word(after).is_some_and(|w| LETTER_CUES.contains(&w));
-            return capital && (listed || cue);
+            // "proficiency in C", "firmware in C", "written in R"
+            let mut prev = before.trim_end().rsplit(' ');
+            let prep = prev.next().is_some_and(|w| matches!(w, "in" | "using" | "with"));
+            let verb = prev.next().is_some_and(|w| LETTER_VERBS.contains(&w));
+            return capital && (listed || cue || (prep && verb) || alone_on_line);
+        }
+        if alone_on_line {
+            return true;
         }
         if listed {
             return true;
         }
+        // In brackets on its own: "Backend Engineer (Go)", "[Rust]".
+        let open = before.trim_end_matches(' ').ends_with(['(', '[', '（', '【']);
+        let close = after.trim_start_matches(' ').starts_with([')', ']', '）', '】']);
+        if open && close {
+            return true;
+        }
         // Beside Hangul or Han text nobody writes the English word: "Go로",
-        // "熟悉Go", "Go 개발".
-        let near = |c: Option<char>| c.is_some_and(is_cjk);
+        // "熟悉Go", "Go 개발". (A Hangul name is always beside Hangul.)
+        let latin = written.chars().next().is_some_and(|c| !is_cjk(c));
+        let near = |c: Option<char>| latin && c.is_some_and(is_cjk);
         let next_non_space = after.trim_start_matches(' ').chars().next();
         let prev_non_space = before.trim_end_matches(' ').chars().next_back();
         if near(next_char) || near(prev_char) || near(next_non_space) || near(prev_non_space) {
@@ -439,6 +467,30 @@ const CUES: &[&str] = &[
 ];
 /// The stricter cues for single letters ("C programming", "R language").
 const LETTER_CUES: &[&str] = &["language", "programming", "programmer", "programmers", "developer", "developers"];
+
+/// Words that, before "in"/"with"/"using", make a single letter a language.
+const LETTER_VERBS: &[&str] = &[
+    "written",
+    "writing",
+    "write",
+    "firmware",
+    "code",
+    "coding",
+    "programming",
+    "development",
+    "developing",
+    "experience",
+    "proficient",
+    "proficiency",
+    "skills",
+    "expertise",
+    "fluent",
+    "fluency",
+    "software",
+    "drivers",
+    "modules",
+    "analysis",
+];
 
 /// The next word after a match, skipping one space ("go developer" → "developer").
 fn next_word(after: &str) -> Option<&str> {
