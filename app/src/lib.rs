@@ -105,6 +105,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("resumes"), ParamSegment("id"), StaticSegment("versions"), ParamSegment("n"))
+                        view=crate::resume::pages::VersionDiffPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("settings"), StaticSegment("account"))
                         view=AccountSettings
                         ssr=SsrMode::Async

@@ -45,10 +45,28 @@ test('edit a bullet, it saves itself and survives a reload; reorder by keyboard;
   await page.getByTestId('edit').click();
   await expect(page).toHaveURL(/\/edit$/);
   if (!hydrated(info.project.name)) {
-    // Without JavaScript the page says what to do instead.
-    await expect(page.getByTestId('needs-js')).toContainText('편집기는 JavaScript가 필요합니다');
-    // and the document is there to read, field by field.
+    // Without JavaScript each section is a plain form with its own save button.
+    await expect(page.getByTestId('needs-js')).toContainText('이 섹션 저장');
     await expect(page.getByTestId('bullet-projects-0-0')).not.toHaveValue('');
+    const projects = page.getByTestId('edit-projects');
+    const second = await page.getByTestId('bullet-projects-0-1').inputValue();
+    await page.getByTestId('bullet-projects-0-0').fill('손으로 고친 첫 줄 <b>굵게</b>');
+    // The blank line at the end of the first project adds a line; a box removes the second.
+    await projects.getByTestId('edit-item').first().locator('.editor-bullet.nojs-only textarea').fill('A line added without JavaScript');
+    await projects.locator('input[name="remove"][value="projects.0.highlights.1"]').check();
+    await page.getByTestId('save-projects').click();
+    await expect(page).toHaveURL(/\/edit#edit-projects$/);
+    await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue('손으로 고친 첫 줄 <b>굵게</b>');
+    await expect(page.locator('textarea[name="projects.0.highlights.1"]')).not.toHaveValue(second);
+    await expect(projects.locator('textarea').filter({ hasText: 'A line added without JavaScript' })).toHaveCount(1);
+    // The edited line kept its receipt; the added one has none.
+    await expect(page.getByTestId('edit-bullet').first().getByTestId('bullet-receipt')).not.toHaveCount(0);
+    // Hide the skills section without JavaScript.
+    await page.getByTestId('hide-skills').check();
+    await page.getByTestId('save-skills').click();
+    await page.goto(url);
+    await expect(page.getByTestId('section-skills')).toHaveCount(0);
+    await expect(page.getByTestId('section-projects')).toContainText('손으로 고친 첫 줄 <b>굵게</b>');
     return;
   }
   await ready(page, info.project.name);
@@ -70,6 +88,14 @@ test('edit a bullet, it saves itself and survives a reload; reorder by keyboard;
   await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue(secondText);
   await expect(page.getByTestId('bullet-projects-0-1')).toHaveValue('Designed the realtime arrivals API 가용성 99.9%');
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('down-projects-0-1');
+  await saved(page);
+
+  // With a mouse: drag the second line onto the first.
+  const firstProject = page.getByTestId('edit-projects').getByTestId('edit-item').first();
+  const [line0, line1] = [await page.getByTestId('bullet-projects-0-0').inputValue(), await page.getByTestId('bullet-projects-0-1').inputValue()];
+  await firstProject.getByTestId('drag-bullet').nth(1).dragTo(firstProject.getByTestId('drag-bullet').nth(0));
+  await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue(line1);
+  await expect(page.getByTestId('bullet-projects-0-1')).toHaveValue(line0);
   await saved(page);
 
   // A line written by hand: no receipt, counted; attaching one fixes both.
@@ -115,4 +141,108 @@ test('two tabs: the second save gets the conflict, keeps its text, and can keep 
   await ready(page, info.project.name);
   await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue('Typed in tab two');
   await other.close();
+});
+
+test('two tabs: merge by section keeps my projects and their summary', async ({ page, context }, info) => {
+  test.skip(!hydrated(info.project.name), 'the editor saves with JavaScript');
+  await writtenResume(page, info.project.name, `merge_${info.project.name}`);
+  await page.getByTestId('edit').click();
+  await ready(page, info.project.name);
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await ready(other, info.project.name);
+
+  await page.locator('#f-basics-summary').fill('요약은 첫 번째 탭에서 고쳤습니다');
+  await saved(page);
+  await other.getByTestId('bullet-projects-0-0').fill('A bullet from tab two');
+  await expect(other.getByTestId('conflict')).toBeVisible({ timeout: 15_000 });
+  await other.getByTestId('merge').click();
+  const panel = other.getByTestId('merge-panel');
+  await expect(panel.locator('[data-part="projects"]')).toBeVisible();
+  await expect(panel.locator('[data-part="basics"]')).toBeVisible();
+  await panel.getByTestId('theirs-basics').check();
+  await panel.getByTestId('apply-merge').click();
+  await saved(other);
+  await expect(other.locator('#f-basics-summary')).toHaveValue('요약은 첫 번째 탭에서 고쳤습니다');
+  await page.reload();
+  await ready(page, info.project.name);
+  await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue('A bullet from tab two');
+  await expect(page.locator('#f-basics-summary')).toHaveValue('요약은 첫 번째 탭에서 고쳤습니다');
+  await other.close();
+});
+
+test('rewrite a bullet by rules: a diff to accept, a version of its own; what needs a model says so', async ({ page }, info) => {
+  test.skip(!hydrated(info.project.name), 'rewriting in the editor needs JavaScript');
+  const url = await writtenResume(page, info.project.name, `rw_${info.project.name}`);
+  await page.getByTestId('edit').click();
+  await ready(page, info.project.name);
+  const bullet = page.getByTestId('edit-projects').getByTestId('edit-bullet').first();
+  await page.getByTestId('bullet-projects-0-0').fill('Successfully worked on the arrivals API in order to help riders');
+  await saved(page);
+
+  await bullet.getByTestId('rewrite-mode').selectOption('shorter');
+  await bullet.getByTestId('rewrite').click();
+  const proposal = bullet.getByTestId('proposal');
+  await expect(proposal).toHaveAttribute('data-writer', 'rules');
+  await expect(proposal.locator('del')).toContainText(['Successfully']);
+  await expect(proposal.locator('ins').first()).toContainText('Worked');
+  await bullet.getByTestId('reject-rewrite').click();
+  await expect(proposal).toHaveCount(0);
+  await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue('Successfully worked on the arrivals API in order to help riders');
+
+  await bullet.getByTestId('rewrite-mode').selectOption('translate');
+  await bullet.getByTestId('rewrite').click();
+  await expect(bullet.getByTestId('rewrite-error')).toHaveAttribute('data-code', 'needs_llm');
+  await expect(bullet.getByTestId('rewrite-error')).toContainText('언어 모델');
+
+  await bullet.getByTestId('rewrite-mode').selectOption('stronger');
+  await bullet.getByTestId('rewrite').click();
+  await page.getByTestId('edit-projects').getByTestId('edit-bullet').first().getByTestId('accept-rewrite').click();
+  await expect(page.getByTestId('bullet-projects-0-0')).toHaveValue('Developed the arrivals API in order to help riders');
+  await saved(page);
+  await page.goto(url);
+  await expect(page.getByTestId('section-projects')).toContainText('Developed the arrivals API in order to help riders');
+  await expect(page.getByTestId('version').first()).toContainText('다시 씀');
+  // The receipt stayed with the rewritten line.
+  await expect(page.getByTestId('section-projects').getByTestId('highlight').first().getByTestId('receipt')).not.toHaveCount(0);
+
+  // Compare the generated version with the current one.
+  await page.getByTestId('version').last().getByTestId('compare').click();
+  await expect(page.getByTestId('version-diff').getByTestId('diff-add').first()).toContainText('Developed the arrivals API');
+});
+
+test('hide a section and pick a theme: the preview, the page and print follow; on a phone the editor has tabs', async ({ page }, info) => {
+  test.skip(!hydrated(info.project.name), 'the editor saves with JavaScript');
+  const url = await writtenResume(page, info.project.name, `look_${info.project.name}`);
+  await page.getByTestId('edit').click();
+  await ready(page, info.project.name);
+  const preview = page.locator('.editor-preview');
+  await expect(preview.getByTestId('section-skills')).toBeVisible();
+  await page.getByTestId('hide-skills').check();
+  await expect(preview.getByTestId('section-skills')).toHaveCount(0);
+  await page.getByTestId('theme').selectOption('modern');
+  await expect(preview.locator('.resume')).toHaveClass(/theme-modern/);
+  await saved(page);
+
+  await page.goto(url);
+  await expect(page.getByTestId('section-skills')).toHaveCount(0);
+  await expect(page.getByTestId('resume-document')).toHaveClass(/theme-modern/);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('resume-document').locator('h1')).toHaveCSS('color', 'rgb(31, 79, 191)');
+  await expect(page.getByTestId('manage')).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+
+  // A phone: edit and preview are tabs; nothing overflows sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(`${url}/edit`);
+  await ready(page, info.project.name);
+  await expect(page.locator('.editor-form')).toBeVisible();
+  await expect(preview).toBeHidden();
+  await page.getByTestId('tab-preview').click();
+  await expect(preview).toBeVisible();
+  await expect(page.locator('.editor-form')).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await page.getByTestId('tab-edit').click();
+  await expect(page.locator('.editor-form')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });

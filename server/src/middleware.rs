@@ -109,6 +109,11 @@ pub fn body_limit(method: &axum::http::Method, path: &str, content_type: Option<
         (&Method::PUT, p) if p.starts_with("/api/v1/resumes/") => 512 * KB,
         // A JSON Resume file brought in.
         (&Method::POST, "/api/v1/resumes/import") => 512 * KB,
+        // The same as the editor's and the import's forms: URL-encoding
+        // makes Korean text up to three times longer.
+        (&Method::POST, "/sfn/resumes/save" | "/sfn/resumes/import") => 1536 * KB,
+        (&Method::POST, "/resumes/import-file") => 520 * KB,
+        (&Method::POST, p) if p.starts_with("/resumes/") && p.contains("/sections/") => 512 * KB,
         _ if is_form => 16 * KB,
         _ => 64 * KB,
     }

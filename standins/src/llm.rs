@@ -149,8 +149,36 @@ fn wanted_sections(body: &Value) -> Vec<String> {
     keys.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect()
 }
 
+/// A one-bullet rewrite (`BULLET:` … `RECEIPTS:`), made of the bullet's own
+/// words as the instruction asks: the first two thirds for "shorter", a new
+/// opening verb otherwise, a Korean or English sentence around it for a
+/// translation.
+fn rewrite_answer(body: &Value) -> Option<Value> {
+    let user = body["messages"].as_array()?.iter().find(|m| m["role"] == "user")?["content"].as_str()?;
+    let bullet = user.strip_prefix("BULLET:\n")?.split("\n\nRECEIPTS:").next()?.trim();
+    let system = body["messages"][0]["content"].as_str().unwrap_or("");
+    let words: Vec<&str> = bullet.split_whitespace().collect();
+    let text = if system.contains("Make it shorter") {
+        words[..(words.len() * 2 / 3).max(1)].join(" ")
+    } else if system.contains("Translate it into natural Korean") {
+        format!("{bullet} 작업을 했습니다")
+    } else if system.contains("Translate it into natural English") {
+        format!("Worked on {bullet}")
+    } else {
+        let mut rest = words.iter().skip(1).copied().collect::<Vec<_>>().join(" ");
+        if rest.is_empty() {
+            rest = bullet.to_string();
+        }
+        format!("Delivered {rest}")
+    };
+    Some(json!({ "text": text }))
+}
+
 /// A sound answer citing only what DATA contains, in the language asked for.
 pub fn good_answer(body: &Value) -> Value {
+    if let Some(rewrite) = rewrite_answer(body) {
+        return rewrite;
+    }
     let data = data_of(body);
     let ko = body["messages"][0]["content"].as_str().unwrap_or("").contains("Korean");
     let rewrite = body["messages"]

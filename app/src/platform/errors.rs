@@ -47,10 +47,15 @@ pub enum ErrorCode {
     VersionConflict,
     /// Pasted or uploaded text that is not a valid JSON Resume document.
     NotJsonResume,
+    /// This rewrite needs a language model and none is configured (or the
+    /// rules found nothing they can change honestly).
+    NeedsLlm,
+    /// The proposed rewrite named something its receipts do not show.
+    Unverified,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::NotSignedIn,
         ErrorCode::NotFound,
         ErrorCode::Invalid,
@@ -75,6 +80,8 @@ impl ErrorCode {
         ErrorCode::Quota,
         ErrorCode::VersionConflict,
         ErrorCode::NotJsonResume,
+        ErrorCode::NeedsLlm,
+        ErrorCode::Unverified,
     ];
 
     /// The code as it appears in URLs and JSON (`nickname_taken`).
@@ -104,6 +111,8 @@ impl ErrorCode {
             ErrorCode::Quota => "quota",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::NotJsonResume => "not_json_resume",
+            ErrorCode::NeedsLlm => "needs_llm",
+            ErrorCode::Unverified => "unverified",
         }
     }
 

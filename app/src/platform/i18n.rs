@@ -431,6 +431,14 @@ pub fn error_text(lang: Lang, code: crate::platform::errors::ErrorCode) -> &'sta
             "다른 곳(다른 탭이나 기기)에서 먼저 바뀌었습니다. 다시 불러오거나 어느 쪽을 남길지 고르세요.",
             "This was changed elsewhere (another tab or device) first. Load it again or choose which to keep.",
         ),
+        NeedsLlm => (
+            "이 다듬기는 언어 모델이 있어야 합니다(규칙으로는 정직하게 바꿀 곳이 없습니다).",
+            "This rewrite needs a language model (the rules found nothing they can change honestly).",
+        ),
+        Unverified => (
+            "제안된 문장이 이 줄의 근거에 없는 내용을 담고 있어 버렸습니다. 아무것도 바뀌지 않았습니다.",
+            "The proposal named something this line's receipts do not show, so it was dropped. Nothing changed.",
+        ),
     };
     lang.pick(ko, en)
 }

@@ -133,6 +133,12 @@ fn SkillsBody(view: SkillsView, resumes: Vec<crate::resume::types::ResumeView>) 
                     <textarea id="json-resume" name="json" rows="8" required spellcheck="false"></textarea>
                     <button class="button secondary" type="submit">{move || st().import_json_button}</button>
                 </ActionForm>
+                // A file goes as a plain multipart form (no JavaScript needed).
+                <form method="post" action="/resumes/import-file" enctype="multipart/form-data" class="inline-form">
+                    <label for="json-file">{move || st().import_file_label}</label>
+                    <input id="json-file" name="file" type="file" accept=".json,application/json" required data-testid="import-file" />
+                    <button class="button secondary" type="submit" data-testid="import-file-button">{move || st().import_file_button}</button>
+                </form>
             </details>
         </section>
     }

@@ -82,6 +82,8 @@ pub struct SkillsText {
     pub import_json_title: &'static str,
     pub import_json_lead: &'static str,
     pub import_json_button: &'static str,
+    pub import_file_label: &'static str,
+    pub import_file_button: &'static str,
 }
 
 pub static KO: SkillsText = SkillsText {
@@ -164,6 +166,8 @@ pub static KO: SkillsText = SkillsText {
     import_json_title: "JSON Resume 가져오기",
     import_json_lead: "다른 곳에서 만든 이력서(jsonresume.org 형식)를 붙여 넣으세요. 가져온 줄에는 근거가 없습니다.",
     import_json_button: "가져오기",
+    import_file_label: "또는 JSON 파일 올리기 (최대 512 KB)",
+    import_file_button: "파일 가져오기",
 };
 
 pub static EN: SkillsText = SkillsText {
@@ -246,6 +250,8 @@ pub static EN: SkillsText = SkillsText {
     import_json_title: "Import a JSON Resume",
     import_json_lead: "Paste a résumé in the jsonresume.org format. Imported lines have no receipts.",
     import_json_button: "Import",
+    import_file_label: "Or upload a JSON file (at most 512 KB)",
+    import_file_button: "Import the file",
 };
 
 pub fn texts(lang: Lang) -> &'static SkillsText {

@@ -8,13 +8,17 @@
 //! keyboard; focus follows the moved line). Changes save themselves a
 //! moment after typing stops, naming the version they started from: a
 //! change made elsewhere in the meantime is a conflict the owner resolves
-//! (keep mine / take theirs), never a silent overwrite. Anything else in
-//! the document (unknown fields too) is kept as it is.
+//! (keep mine / take theirs / merge by section), never a silent overwrite.
+//! A bullet can be rewritten (shorter, stronger verb, more specific,
+//! translated): the proposal shows as a diff to accept or reject. Any
+//! section can be hidden, and the look (theme) chosen; on a phone, form and
+//! preview are two tabs. Anything else in the document (unknown fields
+//! too) is kept as it is.
 
 use super::texts::{texts, ResumeText};
 use crate::platform::errors::ErrorCode;
 use crate::platform::i18n::use_i18n;
-use crate::resume::types::Receipt;
+use crate::resume::types::{is_hidden, Receipt, RewriteMode, RewriteProposal, THEMES};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -87,7 +91,38 @@ struct Ctx {
     /// Bumped on every change: a save waits until it stops moving.
     edits: StoredValue<u64>,
     saving: StoredValue<bool>,
+    /// The pending save carries an accepted rewrite (a version of its own).
+    rewrite: StoredValue<bool>,
     id: StoredValue<String>,
+    /// The island runs (JavaScript): the plain-form parts step aside.
+    running: RwSignal<bool>,
+    /// What is being dragged: a section's item, or one of its bullets.
+    drag: StoredValue<Option<Dragged>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Dragged {
+    section: &'static str,
+    item: usize,
+    bullet: Option<usize>,
+}
+
+/// Let the browser start a move (Firefox needs data on the drag).
+fn drag_started(ev: &leptos::ev::DragEvent) {
+    ev.stop_propagation();
+    #[cfg(feature = "hydrate")]
+    if let Some(dt) = ev.data_transfer() {
+        let _ = dt.set_data("text/plain", "move");
+        dt.set_effect_allowed("move");
+    }
+}
+
+/// `list[from]` moved to `to` (the others shift).
+fn move_within(list: &mut Vec<Value>, from: usize, to: usize) {
+    if from < list.len() && to < list.len() && from != to {
+        let v = list.remove(from);
+        list.insert(to, v);
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -203,11 +238,15 @@ impl Ctx {
         self.state.set(SaveState::Saving);
         let (id, version, body) =
             (self.id.get_value(), self.version.get_untracked(), self.doc.with_untracked(|d| d.to_string()));
+        let rewrite = self.rewrite.get_value();
         leptos::task::spawn_local(async move {
-            let answer = crate::resume::save_document(id, version, body).await;
+            let answer = crate::resume::save_document(id, version, body, rewrite).await;
             self.saving.set_value(false);
             match answer {
                 Ok(v) => {
+                    if rewrite {
+                        self.rewrite.set_value(false);
+                    }
                     self.version.set(v);
                     if self.edits.get_value() != at {
                         self.save();
@@ -233,20 +272,26 @@ impl Ctx {
 pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || texts(i18n.lang());
+    // Rendered by the server, gone once the island runs: without JavaScript
+    // each section is a plain form with its own save button.
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
     let c = Ctx {
+        running,
+        drag: StoredValue::new(None),
         doc: RwSignal::new(document),
         version: RwSignal::new(version),
         state: RwSignal::new(SaveState::Saved(version)),
         shape: RwSignal::new(0),
         edits: StoredValue::new(0),
         saving: StoredValue::new(false),
+        rewrite: StoredValue::new(false),
         id: StoredValue::new(id.clone()),
     };
+    let tab = RwSignal::new("edit");
+    // The saved document and its version, fetched to merge by section.
+    let saved_doc: RwSignal<Option<(i32, Value)>> = RwSignal::new(None);
     let choices = StoredValue::new(choices);
-    // Rendered by the server, gone once the island runs: without JavaScript
-    // nothing here can save.
-    let running = RwSignal::new(false);
-    Effect::new(move |_| running.set(true));
     let counted = move || {
         c.doc.with(|d| {
             let (mut with, mut all) = (0, 0);
@@ -265,13 +310,34 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
     let form = move || {
         c.shape.track();
         view! {
+            <SectionForm c section="settings">
+            <fieldset class="editor-section" data-testid="edit-settings">
+                <legend>{move || t().settings_section}</legend>
+                <div class="field">
+                    <label for="f-theme">{move || t().theme_label}</label>
+                    <select id="f-theme" name="theme" data-testid="theme" on:change=move |ev| {
+                        let theme = event_target_value(&ev);
+                        c.doc.update(|d| *at_mut(d, &[Key::F("meta"), Key::F("x-proofolio"), Key::F("theme")]) = json!(theme));
+                        c.changed();
+                    }>
+                        {THEMES.into_iter().map(|th| {
+                            let chosen = c.doc.with_untracked(|d| crate::resume::types::theme_of(d) == th);
+                            view! { <option value=th selected=chosen>{move || theme_name(t(), th)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </fieldset>
+            </SectionForm>
+            <SectionForm c section="basics">
             <fieldset class="editor-section" data-testid="edit-basics">
                 <legend>{move || t().basics}</legend>
                 <Field c label=t().name path=vec![Key::F("basics"), Key::F("name")] />
                 <Field c label=t().label path=vec![Key::F("basics"), Key::F("label")] />
                 <Field c label=t().email path=vec![Key::F("basics"), Key::F("email")] />
                 <Field c label=t().summary path=vec![Key::F("basics"), Key::F("summary")] multiline=true />
+                <HideToggle c section="summary" />
             </fieldset>
+            </SectionForm>
             {LIST_SECTIONS.into_iter().map(|s| view! { <ListSection c s choices /> }).collect_view()}
             <Skills c />
             {super::texts::MORE_SECTIONS.into_iter().map(|(key, heading, fields)| view! { <MoreSection c key heading fields /> }).collect_view()}
@@ -318,12 +384,27 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
                     <button class="button secondary" type="button" data-testid="take-theirs" on:click=move |_| {
                         let _ = window().location().reload();
                     }>{move || t().take_theirs}</button>
+                    " "
+                    <button class="button secondary" type="button" data-testid="merge" on:click=move |_| {
+                        let id = c.id.get_value();
+                        leptos::task::spawn_local(async move {
+                            match crate::resume::current_document(id).await {
+                                Ok(found) => saved_doc.set(Some(found)),
+                                Err(e) => c.state.set(SaveState::Failed(e.code, e.suggestion)),
+                            }
+                        });
+                    }>{move || t().merge}</button>
+                    {move || saved_doc.get().map(|(v, their_doc)| view! { <Merge c theirs=their_doc version=v done=saved_doc /> })}
                 </div>
             }),
             _ => None,
         }}
-        <div class="editor-grid">
-            <form class="editor-form" on:submit=|ev| ev.prevent_default()>{form}</form>
+        <div class="editor-tabs" class:running=running role="tablist">
+            <button type="button" role="tab" class="button secondary small" data-testid="tab-edit" aria-selected=move || (tab.get() == "edit").to_string() on:click=move |_| tab.set("edit")>{move || t().tab_edit}</button>
+            <button type="button" role="tab" class="button secondary small" data-testid="tab-preview" aria-selected=move || (tab.get() == "preview").to_string() on:click=move |_| tab.set("preview")>{move || t().tab_preview}</button>
+        </div>
+        <div class="editor-grid" data-tab=move || tab.get()>
+            <div class="editor-form">{form}</div>
             <aside class="editor-preview" aria-label=move || t().preview>
                 {move || c.doc.with(|d| view! { <super::pages::Document doc=d.clone() id=String::new() editable=false done=None /> })}
             </aside>
@@ -350,13 +431,21 @@ fn Field(
             .collect::<Vec<_>>()
             .join("-")
     );
+    let name = path
+        .iter()
+        .map(|k| match k {
+            Key::F(f) => f.to_string(),
+            Key::I(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".");
     let (p1, p2) = (path.clone(), path);
     let input = if multiline {
         // The text as content for the server's HTML, as the property for
         // the browser's redraws (a typed-in field no longer follows either).
-        view! { <textarea id=id.clone() rows="3" data-testid=testid.clone() prop:value=value.clone() on:input=move |ev| c.edit(p1.clone(), event_target_value(&ev))>{value.clone()}</textarea> }.into_any()
+        view! { <textarea id=id.clone() name=name.clone() rows="3" data-testid=testid.clone() prop:value=value.clone() on:input=move |ev| c.edit(p1.clone(), event_target_value(&ev))>{value.clone()}</textarea> }.into_any()
     } else {
-        view! { <input id=id.clone() data-testid=testid.clone() value=value.clone() prop:value=value on:input=move |ev| c.edit(p2.clone(), event_target_value(&ev)) /> }.into_any()
+        view! { <input id=id.clone() name=name data-testid=testid.clone() value=value.clone() prop:value=value on:input=move |ev| c.edit(p2.clone(), event_target_value(&ev)) /> }.into_any()
     };
     view! { <div class="field"><label for=id>{label}</label>{input}</div> }
 }
@@ -369,20 +458,41 @@ fn ListSection(c: Ctx, s: &'static str, choices: StoredValue<Vec<Receipt>>) -> i
     let n = items.len();
     let title = move || if s == "work" { t().work } else { t().projects };
     view! {
-        <fieldset class="editor-section" data-testid=format!("edit-{s}")>
-            <legend>{title}</legend>
+        <SectionForm c section=s>
+        <fieldset class="editor-section" class:hidden-section=move || c.doc.with(|d| is_hidden(d, s)) data-testid=format!("edit-{s}")>
+            <legend>{title} <HideToggle c section=s /></legend>
             {items.into_iter().enumerate().map(|(i, item)| {
                 let bullets = item["highlights"].as_array().cloned().unwrap_or_default();
                 let m = bullets.len();
                 let base = vec![Key::F(s), Key::I(i)];
+                let item_drop = move |ev: leptos::ev::DragEvent, drop: bool| {
+                    let Some(d) = c.drag.get_value() else { return };
+                    if d.section != s || d.bullet.is_some() {
+                        return;
+                    }
+                    ev.prevent_default();
+                    if drop {
+                        c.drag.set_value(None);
+                        c.doc.update(|doc| move_within(list_mut(doc, &[Key::F(s)]), d.item, i));
+                        c.reshaped(Some(format!("f-{s}-{i}-name")));
+                    }
+                };
                 view! {
-                    <div class="editor-item" data-testid="edit-item">
+                    <div class="editor-item" data-testid="edit-item"
+                        on:dragover=move |ev| item_drop(ev, false) on:drop=move |ev| item_drop(ev, true)>
+                        <span class="drag-handle" class:running=c.running draggable="true" data-testid="drag-item" title=move || t().drag_to_move
+                            on:dragstart=move |ev| { drag_started(&ev); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: None })); }
+                            on:dragend=move |_| c.drag.set_value(None)>"⠿"</span>
                         <Field c label=t().item_name path=[base.clone(), vec![Key::F("name")]].concat() />
                         {(s == "work").then(|| view! { <Field c label=t().item_position path=[base.clone(), vec![Key::F("position")]].concat() /> })}
                         <Field c label=t().item_description path=[base.clone(), vec![Key::F(if s == "work" { "summary" } else { "description" })]].concat() multiline=true />
                         <ol class="editor-bullets">
                             {bullets.iter().enumerate().map(|(j, _)| view! { <Bullet c s i j m choices /> }).collect_view()}
+                            <li class="editor-bullet nojs-only" class:running=c.running>
+                                <Field c label=t().new_bullet path=vec![Key::F(s), Key::I(i), Key::F("highlights"), Key::I(m)] multiline=true />
+                            </li>
                         </ol>
+                        <RemoveBox c what=format!("{s}.{i}") label=t().remove_item />
                         <div class="editor-actions">
                             <button type="button" class="link-button" data-testid="add-bullet" on:click=move |_| {
                                 c.doc.update(|d| {
@@ -412,7 +522,14 @@ fn ListSection(c: Ctx, s: &'static str, choices: StoredValue<Vec<Receipt>>) -> i
                 c.doc.update(|d| list_mut(d, &[Key::F(s)]).push(json!({ "name": "", "highlights": [], "x-highlight-evidence": [] })));
                 c.reshaped(Some(format!("f-{s}-{n}-name")));
             }>{move || t().add_item}</button>
+            // Without JavaScript: a blank item to fill in.
+            <div class="editor-item nojs-only" class:running=c.running>
+                <strong>{move || t().new_item}</strong>
+                <Field c label=t().item_name path=vec![Key::F(s), Key::I(n), Key::F("name")] />
+                <Field c label=t().bullet path=vec![Key::F(s), Key::I(n), Key::F("highlights"), Key::I(0)] multiline=true />
+            </div>
         </fieldset>
+        </SectionForm>
     }
 }
 
@@ -429,15 +546,40 @@ fn Bullet(c: Ctx, s: &'static str, i: usize, j: usize, m: usize, choices: Stored
             .collect()
     });
     let none = receipts.is_empty();
+    let mode = RwSignal::new(RewriteMode::Shorter);
+    let asking = RwSignal::new(false);
+    let proposal: RwSignal<Option<Result<RewriteProposal, crate::platform::errors::FnError>>> = RwSignal::new(None);
+    let field = format!("f-{s}-{i}-highlights-{j}");
     let moved = move |d: &mut Value, to: usize| {
         let item = at_mut(d, &[Key::F(s), Key::I(i)]);
         align_evidence(item);
         list_mut(item, &[Key::F("highlights")]).swap(j, to);
         list_mut(item, &[Key::F("x-highlight-evidence")]).swap(j, to);
     };
+    let bullet_drop = move |ev: leptos::ev::DragEvent, drop: bool| {
+        let Some(d) = c.drag.get_value() else { return };
+        let Some(from) = d.bullet.filter(|_| d.section == s && d.item == i) else { return };
+        ev.prevent_default();
+        ev.stop_propagation();
+        if drop {
+            c.drag.set_value(None);
+            c.doc.update(|doc| {
+                let item = at_mut(doc, &[Key::F(s), Key::I(i)]);
+                align_evidence(item);
+                move_within(list_mut(item, &[Key::F("highlights")]), from, j);
+                move_within(list_mut(item, &[Key::F("x-highlight-evidence")]), from, j);
+            });
+            c.reshaped(Some(format!("f-{s}-{i}-highlights-{j}")));
+        }
+    };
     view! {
-        <li class="editor-bullet" class:no-receipt=none data-testid="edit-bullet">
+        <li class="editor-bullet" class:no-receipt=none data-testid="edit-bullet"
+            on:dragover=move |ev| bullet_drop(ev, false) on:drop=move |ev| bullet_drop(ev, true)>
+            <span class="drag-handle" class:running=c.running draggable="true" data-testid="drag-bullet" title=move || t().drag_to_move
+                on:dragstart=move |ev| { drag_started(&ev); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: Some(j) })); }
+                on:dragend=move |_| c.drag.set_value(None)>"⠿"</span>
             <Field c label=t().bullet path=vec![Key::F(s), Key::I(i), Key::F("highlights"), Key::I(j)] multiline=true testid=format!("bullet-{s}-{i}-{j}") />
+            <RemoveBox c what=format!("{s}.{i}.highlights.{j}") label=t().remove_bullet />
             <div class="bullet-receipts">
                 {if none {
                     view! { <span class="badge no-receipt" data-testid="no-receipt">{move || t().no_receipt}</span> }.into_any()
@@ -470,6 +612,60 @@ fn Bullet(c: Ctx, s: &'static str, i: usize, j: usize, m: usize, choices: Stored
                     {choices.with_value(|list| list.iter().enumerate().map(|(k, r)| view! { <option value=k.to_string()>{r.label.clone()}</option> }).collect_view())}
                 </select>
             </div>
+            <div class="rewrite">
+                <label class="visually-hidden" for=format!("rw-{s}-{i}-{j}")>{move || t().rewrite_how}</label>
+                <select id=format!("rw-{s}-{i}-{j}") data-testid="rewrite-mode" on:change=move |ev| {
+                    if let Some(m) = RewriteMode::parse(&event_target_value(&ev)) {
+                        mode.set(m);
+                    }
+                }>
+                    {RewriteMode::ALL.into_iter().map(|m| view! { <option value=m.code()>{move || mode_name(t(), m)}</option> }).collect_view()}
+                </select>
+                <button type="button" class="link-button" data-testid="rewrite" disabled=move || asking.get() on:click=move |_| {
+                    asking.set(true);
+                    proposal.set(None);
+                    let text = c.doc.with_untracked(|d| text_at(d, &[Key::F(s), Key::I(i), Key::F("highlights"), Key::I(j)]));
+                    let (id, how) = (c.id.get_value(), mode.get_untracked());
+                    leptos::task::spawn_local(async move {
+                        let answer = crate::resume::rewrite_bullet(id, s.to_string(), i, j, how, text).await;
+                        proposal.set(Some(answer));
+                        asking.set(false);
+                    });
+                }>{move || if asking.get() { t().rewriting } else { t().rewrite }}</button>
+            </div>
+            {move || proposal.get().map(|answer| match answer {
+                Ok(p) => {
+                    let unchanged = p.diff.iter().all(|d| d.op == "same");
+                    let by_llm = p.writer == "llm";
+                    let (text, focus) = (p.text.clone(), field.clone());
+                    view! {
+                        <div class="proposal" data-testid="proposal" data-writer=p.writer.clone() role="group" aria-label=move || t().rewrite>
+                            <p class="diff" data-testid="proposal-diff">
+                                {p.diff.into_iter().map(|d| match d.op.as_str() {
+                                    "add" => view! { <ins>{d.text}</ins> }.into_any(),
+                                    "del" => view! { <del>{d.text}</del> }.into_any(),
+                                    _ => view! { <span>{d.text}</span> }.into_any(),
+                                }).collect_view()}
+                            </p>
+                            <p class="meta">{move || if by_llm { t().by_llm } else { t().by_rules }}
+                                {unchanged.then(|| view! { " · " {move || t().no_change} })}</p>
+                            <button type="button" class="button small" data-testid="accept-rewrite" on:click=move |_| {
+                                let text = text.clone();
+                                c.doc.update(|d| *at_mut(d, &[Key::F(s), Key::I(i), Key::F("highlights"), Key::I(j)]) = Value::String(text));
+                                c.rewrite.set_value(true);
+                                c.reshaped(Some(focus.clone()));
+                            }>{move || t().accept}</button>
+                            " "
+                            <button type="button" class="button secondary small" data-testid="reject-rewrite" on:click=move |_| proposal.set(None)>{move || t().reject}</button>
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => view! {
+                    <p class="notice error" role="alert" data-testid="rewrite-error" data-code=e.code.as_str()>
+                        {crate::platform::i18n::error_text(i18n.lang(), e.code)} " " {e.suggestion.clone().unwrap_or_default()}
+                    </p>
+                }.into_any(),
+            })}
             <div class="editor-actions">
                 <button type="button" class="link-button" disabled=j == 0 id=format!("up-{s}-{i}-{j}") data-testid="bullet-up" on:click=move |_| {
                     c.doc.update(|d| moved(d, j - 1));
@@ -498,9 +694,11 @@ fn Skills(c: Ctx) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || texts(i18n.lang());
     let groups = c.doc.with_untracked(|d| d["skills"].as_array().cloned().unwrap_or_default());
+    let n = groups.len();
     view! {
-        <fieldset class="editor-section" data-testid="edit-skills">
-            <legend>{move || t().skills}</legend>
+        <SectionForm c section="skills">
+        <fieldset class="editor-section" class:hidden-section=move || c.doc.with(|d| is_hidden(d, "skills")) data-testid="edit-skills">
+            <legend>{move || t().skills} <HideToggle c section="skills" /></legend>
             {groups.into_iter().enumerate().map(|(i, g)| {
                 let keywords = g["keywords"].as_array().into_iter().flatten().filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
                 view! {
@@ -508,16 +706,30 @@ fn Skills(c: Ctx) -> impl IntoView {
                         <Field c label=t().skill_group path=vec![Key::F("skills"), Key::I(i), Key::F("name")] />
                         <div class="field">
                             <label for=format!("kw-{i}")>{move || t().skill_keywords}</label>
-                            <input id=format!("kw-{i}") value=keywords.clone() prop:value=keywords on:input=move |ev| {
+                            <input id=format!("kw-{i}") name=format!("skills.{i}.keywords") value=keywords.clone() prop:value=keywords on:input=move |ev| {
                                 let list: Vec<Value> = event_target_value(&ev).split(',').map(str::trim).filter(|k| !k.is_empty()).map(|k| json!(k)).collect();
                                 c.doc.update(|d| *at_mut(d, &[Key::F("skills"), Key::I(i), Key::F("keywords")]) = Value::Array(list));
                                 c.changed();
                             } />
                         </div>
+                        <RemoveBox c what=format!("skills.{i}") label=t().remove_item />
                     </div>
                 }
             }).collect_view()}
+            <button type="button" class="button secondary" data-testid="add-skills" on:click=move |_| {
+                c.doc.update(|d| list_mut(d, &[Key::F("skills")]).push(json!({ "name": "", "keywords": [] })));
+                c.reshaped(Some(format!("f-skills-{n}-name")));
+            }>{move || t().add_item}</button>
+            <div class="editor-item nojs-only" class:running=c.running>
+                <strong>{move || t().new_item}</strong>
+                <Field c label=t().skill_group path=vec![Key::F("skills"), Key::I(n), Key::F("name")] />
+                <div class="field">
+                    <label for=format!("kw-{n}")>{move || t().skill_keywords}</label>
+                    <input id=format!("kw-{n}") name=format!("skills.{n}.keywords") />
+                </div>
+            </div>
         </fieldset>
+        </SectionForm>
     }
 }
 
@@ -534,13 +746,15 @@ fn MoreSection(
     let t = move || texts(i18n.lang());
     let n = c.doc.with_untracked(|d| d[key].as_array().map_or(0, Vec::len));
     view! {
-        <fieldset class="editor-section" data-testid=format!("edit-{key}")>
-            <legend>{move || heading(t())}</legend>
+        <SectionForm c section=key>
+        <fieldset class="editor-section" class:hidden-section=move || c.doc.with(|d| is_hidden(d, key)) data-testid=format!("edit-{key}")>
+            <legend>{move || heading(t())} <HideToggle c section=key /></legend>
             {(0..n).map(|i| view! {
                 <div class="editor-item" data-testid="edit-item">
                     {fields.iter().map(|(field, label)| view! {
                         <Field c label=label(t()) path=vec![Key::F(key), Key::I(i), Key::F(field)] multiline=*field == "summary" || *field == "reference" />
                     }).collect_view()}
+                    <RemoveBox c what=format!("{key}.{i}") label=t().remove_item />
                     <div class="editor-actions">
                         <button type="button" class="link-button" disabled=i == 0 id=format!("item-up-{key}-{i}") on:click=move |_| {
                             c.doc.update(|d| list_mut(d, &[Key::F(key)]).swap(i, i - 1));
@@ -561,7 +775,140 @@ fn MoreSection(
                 c.doc.update(|d| list_mut(d, &[Key::F(key)]).push(json!({})));
                 c.reshaped(Some(format!("f-{key}-{n}-{}", fields[0].0)));
             }>{move || t().add_item}</button>
+            <div class="editor-item nojs-only" class:running=c.running>
+                <strong>{move || t().new_item}</strong>
+                {fields.iter().map(|(field, label)| view! {
+                    <Field c label=label(t()) path=vec![Key::F(key), Key::I(n), Key::F(field)] />
+                }).collect_view()}
+            </div>
         </fieldset>
+        </SectionForm>
+    }
+}
+
+/// One section as a plain form: what saves it without JavaScript (with
+/// JavaScript it saves itself and the button steps aside).
+#[component]
+fn SectionForm(c: Ctx, section: &'static str, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let key = if section == "settings" { "meta" } else { section };
+    let base = c.doc.with_untracked(|d| crate::resume::types::section_fingerprint(d, key));
+    let action = format!("/resumes/{}/sections/{section}", c.id.get_value());
+    view! {
+        <form method="post" action=action id=format!("edit-{section}") on:submit=|ev| ev.prevent_default()>
+            <input type="hidden" name="version" value=c.version.get_untracked().to_string() />
+            <input type="hidden" name="base" value=base />
+            {children()}
+            <p class="nojs-only" class:running=c.running>
+                <button class="button small" type="submit" data-testid=format!("save-{section}")>{move || t().save_section}</button>
+            </p>
+        </form>
+    }
+}
+
+/// Without JavaScript: a box that removes an item or a line on save.
+#[component]
+fn RemoveBox(c: Ctx, what: String, label: &'static str) -> impl IntoView {
+    view! {
+        <label class="nojs-only remove-box" class:running=c.running>
+            <input type="checkbox" name="remove" value=what /> " " {label}
+        </label>
+    }
+}
+
+/// "Hide this section": the section stays in the document and leaves the
+/// page, the Markdown and the PDF.
+#[component]
+fn HideToggle(c: Ctx, section: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let hidden = c.doc.with_untracked(|d| is_hidden(d, section));
+    view! {
+        <label class="hide-section">
+            <input type="checkbox" name="hidden" data-testid=format!("hide-{section}") checked=hidden on:change=move |ev| {
+                let hide = event_target_checked(&ev);
+                c.doc.update(|d| {
+                    let list = list_mut(d, &[Key::F("meta"), Key::F("x-proofolio"), Key::F("hidden")]);
+                    list.retain(|s| s != section);
+                    if hide {
+                        list.push(json!(section));
+                    }
+                });
+                c.changed();
+            } />
+            {move || if section == "summary" { t().hide_summary } else { t().hide_section }}
+        </label>
+    }
+}
+
+/// The parts of a résumé a merge chooses between, with their names.
+fn merge_parts(t: &ResumeText) -> Vec<(&'static str, &'static str)> {
+    let mut parts = vec![("basics", t.basics), ("work", t.work), ("projects", t.projects), ("skills", t.skills)];
+    parts.extend(super::texts::MORE_SECTIONS.iter().map(|(key, heading, _)| (*key, heading(t))));
+    parts.push(("meta", t.settings_section));
+    parts
+}
+
+/// Merge by section: for every part that differs between this screen and
+/// the saved version, keep mine or theirs; the result is saved over theirs.
+#[component]
+fn Merge(c: Ctx, theirs: Value, version: i32, done: RwSignal<Option<(i32, Value)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let differing: Vec<(&'static str, &'static str)> =
+        c.doc.with_untracked(|mine| merge_parts(t()).into_iter().filter(|(k, _)| mine[*k] != theirs[*k]).collect());
+    let keep_mine = StoredValue::new(differing.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+    let theirs = StoredValue::new(theirs);
+    view! {
+        <div class="merge" data-testid="merge-panel">
+            <p>{move || t().merge_body}</p>
+            <ul class="merge-list">
+                {differing.into_iter().map(|(key, name)| view! {
+                    <li data-testid="merge-part" data-part=key>
+                        <strong>{name}</strong>
+                        <label><input type="radio" name=format!("merge-{key}") checked=true data-testid=format!("mine-{key}")
+                            on:change=move |_| keep_mine.update_value(|k| if !k.contains(&key) { k.push(key) }) />
+                            " " {move || t().mine}</label>
+                        <label><input type="radio" name=format!("merge-{key}") data-testid=format!("theirs-{key}")
+                            on:change=move |_| keep_mine.update_value(|k| k.retain(|x| *x != key)) />
+                            " " {move || t().theirs}</label>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <button class="button" type="button" data-testid="apply-merge" on:click=move |_| {
+                let mut merged = theirs.get_value();
+                c.doc.with_untracked(|mine| {
+                    for key in keep_mine.get_value() {
+                        merged[key] = mine[key].clone();
+                    }
+                });
+                if let Some(o) = merged.as_object_mut() {
+                    o.retain(|_, v| !v.is_null());
+                }
+                c.doc.set(merged);
+                c.version.set(version);
+                done.set(None);
+                c.reshaped(None);
+            }>{move || t().apply_merge}</button>
+        </div>
+    }
+}
+
+fn theme_name(t: &ResumeText, theme: &str) -> &'static str {
+    match theme {
+        "compact" => t.theme_compact,
+        "modern" => t.theme_modern,
+        _ => t.theme_classic,
+    }
+}
+
+fn mode_name(t: &ResumeText, mode: RewriteMode) -> &'static str {
+    match mode {
+        RewriteMode::Shorter => t.mode_shorter,
+        RewriteMode::Stronger => t.mode_stronger,
+        RewriteMode::Specific => t.mode_specific,
+        RewriteMode::Translate => t.mode_translate,
     }
 }
 

@@ -179,15 +179,17 @@ pub async fn editor_data(id: String) -> Result<Option<EditorContent>, FnError> {
 /// Save my edited résumé `id` (the whole document as JSON), if it is still
 /// at `version`: the new version. A stale version is `version_conflict`
 /// with the current version in `value`.
+/// `rewrite` saves an accepted bullet rewrite as a version of its own.
 #[server(prefix = "/sfn", endpoint = "resumes/save")]
-pub async fn save_document(id: String, version: i32, document: String) -> Result<i32, FnError> {
+pub async fn save_document(id: String, version: i32, document: String, rewrite: bool) -> Result<i32, FnError> {
     use crate::platform::errors::ErrorCode;
     use crate::platform::ssr::error::AppError;
     use crate::resume::ssr::versions;
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
     let doc: serde_json::Value = serde_json::from_str(&document).map_err(|_| FnError::new(ErrorCode::NotJsonResume))?;
-    match versions::save(&state.db, &user.user_id, &id, version, &doc, versions::Reason::Save).await {
+    let reason = if rewrite { versions::Reason::Rewrite } else { versions::Reason::Save };
+    match versions::save(&state.db, &user.user_id, &id, version, &doc, reason).await {
         Ok(v) => Ok(v),
         Err(AppError::Stale { current }) => {
             Err(FnError::new(ErrorCode::VersionConflict).with_value(current.to_string()))
@@ -195,6 +197,59 @@ pub async fn save_document(id: String, version: i32, document: String) -> Result
         Err(AppError::Validation { fields }) => {
             Err(FnError::new(ErrorCode::NotJsonResume).with_suggestion(fields.into_values().next()))
         }
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// The current document of my résumé `id` and its version (the editor's
+/// "theirs" when a save met a newer version).
+#[server(prefix = "/sfn", endpoint = "resumes/current")]
+pub async fn current_document(id: String) -> Result<(i32, serde_json::Value), FnError> {
+    use crate::platform::errors::ErrorCode;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let view = state.writer.view(&user.user_id, &id).await.map_err(sfn::internal)?;
+    match view.and_then(|v| v.document.map(|d| (v.version, d))) {
+        Some(found) => Ok(found),
+        None => Err(FnError::new(ErrorCode::NotFound)),
+    }
+}
+
+/// A proposed rewrite of bullet `bullet` of item `item` in `section` of my
+/// résumé `id`; `text` is the bullet as the editor has it now.
+#[server(prefix = "/sfn", endpoint = "resumes/rewrite")]
+pub async fn rewrite_bullet(
+    id: String,
+    section: String,
+    item: usize,
+    bullet: usize,
+    mode: types::RewriteMode,
+    text: String,
+) -> Result<types::RewriteProposal, FnError> {
+    use crate::platform::errors::ErrorCode;
+    use crate::resume::ssr::rewrite::RewriteError;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let req = types::RewriteRequest { section, item, bullet, mode, text: Some(text) };
+    match state.writer.rewrite(&user.user_id, &id, &req).await {
+        Ok(p) => Ok(p),
+        Err(RewriteError::NeedsLlm(why)) => {
+            Err(FnError::new(ErrorCode::NeedsLlm).with_suggestion(Some(why.to_string())))
+        }
+        Err(RewriteError::Unverified(why)) => Err(FnError::new(ErrorCode::Unverified).with_suggestion(Some(why))),
+        Err(RewriteError::Quota { .. }) => Err(FnError::new(ErrorCode::Quota)),
+        Err(RewriteError::App(e)) => Err(sfn::internal(e)),
+    }
+}
+
+/// Version `version` of my résumé `id` against its current document.
+#[server(prefix = "/sfn", endpoint = "resumes/diff")]
+pub async fn version_diff(id: String, version: i32) -> Result<Option<types::VersionDiff>, FnError> {
+    let state = sfn::state()?;
+    let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
+    match crate::resume::ssr::versions::diff(&state.db, &user.user_id, &id, version).await {
+        Ok(d) => Ok(Some(d)),
+        Err(crate::platform::ssr::error::AppError::NotFound) => Ok(None),
         Err(e) => Err(sfn::internal(e)),
     }
 }

@@ -57,6 +57,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
         .then(|| (r.model.clone().unwrap_or_default(), r.prompt_tokens, r.completion_tokens, r.llm_calls, r.cost_usd));
     let ready = r.status == ResumeStatus::Ready && !writing;
     let sample = r.document.as_ref().is_some_and(|d| d["meta"]["x-proofolio"]["source"] == "sample");
+    let theme = r.document.as_ref().map_or("classic", crate::resume::types::theme_of);
     view! {
         <section class="container resume-page" data-testid="resume" data-status=r.status.code()>
             <div class="resume-actions no-print">
@@ -72,9 +73,9 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                     <form class="inline pdf-form" method="get" action=pdf.clone()>
                         <label for="pdf-theme" class="visually-hidden">{move || t().pdf_theme}</label>
                         <select id="pdf-theme" name="theme" data-testid="pdf-theme">
-                            <option value="classic">{move || t().theme_classic}</option>
-                            <option value="compact">{move || t().theme_compact}</option>
-                            <option value="modern">{move || t().theme_modern}</option>
+                            <option value="classic" selected=theme == "classic">{move || t().theme_classic}</option>
+                            <option value="compact" selected=theme == "compact">{move || t().theme_compact}</option>
+                            <option value="modern" selected=theme == "modern">{move || t().theme_modern}</option>
                         </select>
                         " "
                         <button class="button secondary" type="submit" data-testid="download-pdf">{move || t().download_pdf}</button>
@@ -180,7 +181,9 @@ fn RegenerateButton(id: String, section: &'static str, editable: bool) -> impl I
 pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || texts(i18n.lang());
-    let shown = |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s));
+    let shown =
+        |s: &str| done.as_ref().is_none_or(|d| d.iter().any(|x| x == s)) && !crate::resume::types::is_hidden(&doc, s);
+    let theme = format!("resume theme-{}", crate::resume::types::theme_of(&doc));
     let b = doc["basics"].clone();
     let summary = b["summary"].as_str().map(str::to_string).filter(|_| shown("summary"));
     let skills = doc["skills"].as_array().cloned().filter(|_| shown("skills"));
@@ -188,7 +191,7 @@ pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<
     let work = doc["work"].as_array().cloned().filter(|_| shown("work"));
     let (id1, id2, id3, id4) = (id.clone(), id.clone(), id.clone(), id);
     view! {
-        <article class="resume">
+        <article class=theme data-testid="resume-document">
             <header class="resume-head">
                 <h1>{b["name"].as_str().unwrap_or_default().to_string()}</h1>
                 {b["label"].as_str().map(|l| view! { <p class="label">{l.to_string()}</p> })}
@@ -231,7 +234,7 @@ pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<
                     {items.into_iter().map(|w| view! { <Item item=w /> }).collect_view()}
                 </section>
             })}
-            {super::texts::MORE_SECTIONS.into_iter().filter(|_| done.is_none()).filter_map(|(key, heading, _)| {
+            {super::texts::MORE_SECTIONS.into_iter().filter(|(key, ..)| done.is_none() && shown(key)).filter_map(|(key, heading, _)| {
                 let items = doc[key].as_array().cloned().filter(|l| !l.is_empty())?;
                 Some(view! {
                     <section class="resume-section" data-testid=format!("section-{key}")>
@@ -341,7 +344,9 @@ fn Manage(resume: ResumeView, versions: Vec<crate::resume::types::VersionInfo>) 
                             {if v.current {
                                 view! { <strong class="badge">{move || t().current_version}</strong> }.into_any()
                             } else {
+                                let compare = format!("/resumes/{id}/versions/{}", v.version);
                                 view! {
+                                    <a class="link-button" href=compare data-testid="compare">{move || t().view_diff}</a>
                                     <ActionForm action=restore attr:class="inline">
                                         <input type="hidden" name="id" value=id />
                                         <input type="hidden" name="version" value=v.version />
@@ -354,5 +359,63 @@ fn Manage(resume: ResumeView, versions: Vec<crate::resume::types::VersionInfo>) 
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// `/resumes/{id}/versions/{n}`: version `n` against the current document,
+/// line by line (removed lines red, added green), with "restore".
+#[component]
+pub fn VersionDiffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let params = use_params_map();
+    let (id, n) = params.with_untracked(|p| (p.get("id").unwrap_or_default(), p.get("n").unwrap_or_default()));
+    let version: i32 = n.parse().unwrap_or(0);
+    let id2 = id.clone();
+    let data = Resource::new(move || (id.clone(), version), |(id, v)| crate::resume::version_diff(id, v));
+    let me = crate::account::use_me();
+    let restore = ServerAction::<RestoreVersion>::new();
+    view! {
+        <Title text=move || t().diff_title />
+        <Suspense fallback=|| ()>
+            {move || {
+                let id = id2.clone();
+                Suspend::new(async move {
+                    let signed_in = me.0.await.ok().flatten().is_some();
+                    match data.await {
+                        Ok(Some(d)) => {
+                            let back = format!("/resumes/{id}");
+                            let same = d.lines.iter().all(|l| l.op == "same");
+                            let legend = t().diff_legend.replace("{old}", &d.version.to_string()).replace("{new}", &d.current.to_string());
+                            view! {
+                                <section class="container" data-testid="version-diff-page">
+                                    <p><a href=back>{move || t().back_to_resume}</a></p>
+                                    <h1>{move || t().diff_title} " · v" {d.version} " → v" {d.current}</h1>
+                                    <p class="meta">{legend}</p>
+                                    {same.then(|| view! { <p class="notice" data-testid="diff-same">{move || t().diff_same}</p> })}
+                                    <div class="version-diff diff" data-testid="version-diff">
+                                        {d.lines.into_iter().map(|l| match l.op.as_str() {
+                                            "add" => view! { <ins data-testid="diff-add">{l.text}</ins> }.into_any(),
+                                            "del" => view! { <del data-testid="diff-del">{l.text}</del> }.into_any(),
+                                            _ => view! { <span class="same">{l.text}</span> }.into_any(),
+                                        }).collect_view()}
+                                    </div>
+                                    {(d.version != d.current).then(|| view! {
+                                        <ActionForm action=restore>
+                                            <input type="hidden" name="id" value=id.clone() />
+                                            <input type="hidden" name="version" value=d.version />
+                                            <button class="button" type="submit" data-testid="restore">{move || t().restore_button}</button>
+                                        </ActionForm>
+                                    })}
+                                </section>
+                            }
+                            .into_any()
+                        }
+                        _ if !signed_in => view! { <SignInFirst /> }.into_any(),
+                        _ => view! { <section class="container"><p class="notice error">{move || t().not_found}</p></section> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -180,6 +180,91 @@ pub struct SaveResume {
     pub document: serde_json::Value,
     #[serde(default)]
     pub version: Option<i32>,
+    /// Why: `save` (the default; saves close together are one version) or
+    /// `rewrite` (an accepted bullet rewrite: a version of its own).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// How to rewrite one bullet.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RewriteMode {
+    Shorter,
+    /// A stronger opening verb.
+    Stronger,
+    /// More specific, from the bullet's receipts.
+    Specific,
+    /// Korean ↔ English.
+    Translate,
+}
+
+impl RewriteMode {
+    pub const ALL: [RewriteMode; 4] =
+        [RewriteMode::Shorter, RewriteMode::Stronger, RewriteMode::Specific, RewriteMode::Translate];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RewriteMode::Shorter => "shorter",
+            RewriteMode::Stronger => "stronger",
+            RewriteMode::Specific => "specific",
+            RewriteMode::Translate => "translate",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// `POST /api/v1/resumes/{id}/bullets/rewrite`: which bullet, how, and its
+/// text as the editor has it now (default: as saved).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RewriteRequest {
+    /// `work` or `projects`
+    pub section: String,
+    pub item: usize,
+    pub bullet: usize,
+    pub mode: RewriteMode,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// One run of a diff: unchanged, added or removed text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DiffPart {
+    /// `same`, `add` or `del`
+    pub op: String,
+    pub text: String,
+}
+
+/// A proposed rewrite, checked against the bullet's receipts; nothing is
+/// changed until the owner accepts it (by saving with reason `rewrite`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RewriteProposal {
+    pub original: String,
+    pub text: String,
+    pub mode: RewriteMode,
+    /// `llm` or `rules`
+    pub writer: String,
+    /// Word by word, from `original` to `text`.
+    pub diff: Vec<DiffPart>,
+}
+
+/// A kept version against the current document, line by line (`GET
+/// /api/v1/resumes/{id}/versions/{n}/diff`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionDiff {
+    pub version: i32,
+    pub current: i32,
+    /// Lines of the résumé as text (its Markdown): `del` is only in
+    /// `version`, `add` only in the current one.
+    pub lines: Vec<DiffPart>,
 }
 
 /// `PATCH /api/v1/resumes/{id}`.
@@ -222,4 +307,62 @@ pub struct GenerationProgress {
     /// The JSON Resume document so far.
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub document: serde_json::Value,
+}
+
+/// The looks a résumé can have, the same in the page, on paper and in the
+/// PDF (`meta.x-proofolio.theme`).
+pub const THEMES: [&str; 3] = ["classic", "compact", "modern"];
+
+/// The sections an owner can hide (`meta.x-proofolio.hidden`): kept in the
+/// document, left out of the page, the Markdown and the PDF.
+pub const HIDEABLE: [&str; 12] = [
+    "summary",
+    "work",
+    "projects",
+    "skills",
+    "education",
+    "volunteer",
+    "awards",
+    "certificates",
+    "publications",
+    "languages",
+    "interests",
+    "references",
+];
+
+/// The document's theme (`classic` when unset or unknown).
+pub fn theme_of(doc: &serde_json::Value) -> &'static str {
+    let t = doc["meta"]["x-proofolio"]["theme"].as_str().unwrap_or_default();
+    THEMES.into_iter().find(|x| *x == t).unwrap_or(THEMES[0])
+}
+
+/// Whether the owner hid `section`.
+pub fn is_hidden(doc: &serde_json::Value, section: &str) -> bool {
+    doc["meta"]["x-proofolio"]["hidden"].as_array().is_some_and(|h| h.iter().any(|s| s == section))
+}
+
+/// The document as readers get it: hidden sections left out.
+pub fn visible(doc: &serde_json::Value) -> serde_json::Value {
+    let mut out = doc.clone();
+    for s in HIDEABLE.into_iter().filter(|s| is_hidden(doc, s)) {
+        let target = if s == "summary" { out.get_mut("basics") } else { Some(&mut out) };
+        if let Some(o) = target.and_then(|t| t.as_object_mut()) {
+            o.remove(if s == "summary" { "summary" } else { s });
+        }
+    }
+    out
+}
+
+/// A fingerprint of one part of a document (`meta` for the settings): a
+/// form without JavaScript names the one it was drawn from, so the server
+/// can tell whether that part changed elsewhere since (FNV-1a, 64 bits,
+/// over the part as JSON).
+pub fn section_fingerprint(doc: &serde_json::Value, key: &str) -> String {
+    let text = doc.get(key).map(|v| v.to_string()).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }

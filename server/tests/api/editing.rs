@@ -32,7 +32,7 @@ fn developer(id: u64, login: &str) -> Account {
 }
 
 /// A signed-in user with a written (deterministic) Korean résumé: its id.
-async fn written(app: &TestApp, id: u64, login: &str) -> (Jar, String) {
+pub(crate) async fn written(app: &TestApp, id: u64, login: &str) -> (Jar, String) {
     let jar = signed_in_as(app, developer(id, login)).await;
     import(app, &jar).await;
     let res = post_json(app, &jar, "/api/v1/resumes", &json!({ "language": "ko" })).await;
@@ -43,7 +43,7 @@ async fn written(app: &TestApp, id: u64, login: &str) -> (Jar, String) {
     (jar, resume)
 }
 
-async fn put(app: &TestApp, jar: &Jar, id: &str, if_match: Option<&str>, body: &Value) -> reqwest::Response {
+pub(crate) async fn put(app: &TestApp, jar: &Jar, id: &str, if_match: Option<&str>, body: &Value) -> reqwest::Response {
     let mut req = app
         .client
         .put(app.url(&format!("/api/v1/resumes/{id}")))
@@ -278,7 +278,7 @@ async fn the_markdown_export_has_every_section_with_its_receipts(app: TestApp) {
 }
 
 /// `pdftotext` (poppler) of a PDF.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).unwrap();

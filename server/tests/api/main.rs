@@ -16,4 +16,5 @@ mod ops;
 mod outage;
 mod pages;
 mod resumes;
+mod rewriting;
 mod store;

@@ -101,7 +101,7 @@ impl Writer {
 
     /// Inside `txn`: take a unit of today's quota for `job_id`, or say
     /// when the next one frees up.
-    async fn take_quota(
+    pub(crate) async fn take_quota(
         &self,
         txn: &DatabaseTransaction,
         user_id: &str,
@@ -170,7 +170,7 @@ impl Writer {
     /// the user has had fewer than [`MAX_REFUNDS_PER_DAY`] refunds today
     /// (transport failures the user might provoke); uncapped for work we
     /// lost ourselves (a crash).
-    async fn refund(&self, user_id: &str, job_id: &str, capped: bool) {
+    pub(crate) async fn refund(&self, user_id: &str, job_id: &str, capped: bool) {
         let db = &self.db;
         let now = Utc::now();
         if capped {

@@ -146,6 +146,7 @@ fn items(out: &mut String, section: &str, list: &[Value]) {
 
 /// The whole document as Markdown.
 pub fn render(doc: &Value) -> String {
+    let doc = &crate::resume::types::visible(doc);
     let ko = doc["meta"]["x-proofolio"]["language"].as_str() == Some("ko");
     let b = &doc["basics"];
     let mut out = String::new();

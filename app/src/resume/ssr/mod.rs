@@ -4,12 +4,15 @@
 
 pub mod check;
 pub mod context;
+pub mod diff;
 pub mod document;
 pub mod entities;
+pub mod forms;
 pub mod generate;
 pub mod markdown;
 pub mod pdf;
 pub mod prompt;
+pub mod rewrite;
 pub mod routes;
 pub mod versions;
 pub mod writer;

@@ -11,7 +11,9 @@ use crate::platform::ssr::error::{AppError, AppResult};
 use crate::platform::ssr::state::AppState;
 use crate::resume::ssr::generate::StartError;
 use crate::resume::ssr::versions;
-use crate::resume::types::{NewResume, RenameResume, ResumeView, SaveResume, VersionInfo};
+use crate::resume::types::{
+    NewResume, RenameResume, ResumeView, RewriteProposal, RewriteRequest, SaveResume, VersionDiff, VersionInfo,
+};
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -30,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, save, rename, delete_one))
         .routes(routes!(versions_list))
         .routes(routes!(version_one))
+        .routes(routes!(version_diff))
+        .routes(routes!(rewrite_bullet))
         .routes(routes!(restore))
         .routes(routes!(duplicate))
         .routes(routes!(export_markdown))
@@ -161,7 +165,12 @@ pub async fn save(
 ) -> AppResult<Response> {
     let Json(body) = body.map_err(|e| AppError::validation("document", e.body_text()))?;
     let expected = expected_version(&headers, body.version)?;
-    versions::save(&state.db, &user.user_id, &id, expected, &body.document, versions::Reason::Save).await?;
+    let reason = match body.reason.as_deref() {
+        None | Some("save") => versions::Reason::Save,
+        Some("rewrite") => versions::Reason::Rewrite,
+        Some(_) => return Err(AppError::validation("reason", "`save` or `rewrite`")),
+    };
+    versions::save(&state.db, &user.user_id, &id, expected, &body.document, reason).await?;
     get_one(State(state), user, Path(id)).await
 }
 
@@ -229,6 +238,48 @@ pub async fn version_one(
     Path((id, n)): Path<(String, i32)>,
 ) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(versions::get(&state.db, &user.user_id, &id, n).await?))
+}
+
+/// Version `n` against the current document, line by line (both as the
+/// Markdown export renders them).
+#[utoipa::path(get, path = "/resumes/{id}/versions/{n}/diff", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id"), ("n" = i32, Path, description = "Version")),
+    responses((status = 200, description = "The changes from version `n` to the current one", body = VersionDiff), (status = 404, description = "No such résumé of yours, or version not kept", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn version_diff(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, n)): Path<(String, i32)>,
+) -> AppResult<Json<VersionDiff>> {
+    Ok(Json(versions::diff(&state.db, &user.user_id, &id, n).await?))
+}
+
+/// Propose a rewrite of one bullet (`work` or `projects`, item and bullet
+/// by position): shorter, a stronger verb, more specific, or translated.
+/// With a language model configured the proposal uses only the facts
+/// behind that bullet's receipts, is checked like a generation, and costs
+/// one unit of the daily quota; without one, rules propose what they can
+/// honestly (422 `fields.mode` starting `needs_llm` when they cannot).
+/// Nothing changes until the proposal is saved (`reason: "rewrite"`).
+#[utoipa::path(post, path = "/resumes/{id}/bullets/rewrite", tag = "resumes",
+    params(("id" = String, Path, description = "Résumé id")),
+    request_body = RewriteRequest,
+    responses(
+        (status = 200, description = "The proposal and its word diff", body = RewriteProposal),
+        (status = 404, description = "No such résumé of yours", body = ErrorBody),
+        (status = 422, description = "No such bullet; or `needs_llm`; or the proposal was `unverified` and dropped", body = ErrorBody),
+        (status = 429, description = "Daily quota used up", body = ErrorBody),
+        (status = 502, description = "The language model failed", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn rewrite_bullet(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    body: Result<Json<RewriteRequest>, axum::extract::rejection::JsonRejection>,
+) -> AppResult<Json<RewriteProposal>> {
+    let Json(body) = body.map_err(|e| AppError::validation("body", e.body_text()))?;
+    state.writer.rewrite(&user.user_id, &id, &body).await.map(Json).map_err(|e| e.into_app())
 }
 
 /// Make version `n` current again (a new version; nothing is lost).
@@ -366,7 +417,7 @@ pub async fn regenerate(
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct PdfQuery {
-    /// `classic` (default), `compact` or `modern`.
+    /// `classic`, `compact` or `modern` (default: the résumé's own theme).
     pub theme: Option<String>,
 }
 
@@ -388,13 +439,13 @@ pub async fn export_pdf(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<PdfQuery>,
 ) -> AppResult<Response> {
+    let doc = written(&state, &user, &id).await?;
     let theme = match q.theme.as_deref() {
-        None | Some("") => super::pdf::Theme::default(),
+        None | Some("") => super::pdf::Theme::parse(crate::resume::types::theme_of(&doc)).unwrap_or_default(),
         Some(t) => super::pdf::Theme::parse(t)
             .ok_or_else(|| AppError::validation("theme", "one of classic, compact, modern"))?,
     };
-    let doc = written(&state, &user, &id).await?;
-    let pdf = super::pdf::render(doc, theme).await?;
+    let pdf = super::pdf::render(crate::resume::types::visible(&doc), theme).await?;
     Ok(attachment(&id, "pdf", "application/pdf", pdf))
 }
 

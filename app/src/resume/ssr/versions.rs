@@ -10,7 +10,7 @@
 use super::document;
 use crate::platform::ssr::error::{AppError, AppResult};
 use crate::resume::ssr::entities::{resume, resume_version};
-use crate::resume::types::{ResumeStatus, VersionInfo};
+use crate::resume::types::{ResumeStatus, VersionDiff, VersionInfo};
 use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -202,6 +202,19 @@ pub async fn list(db: &DatabaseConnection, user_id: &str, id: &str) -> AppResult
 pub async fn get(db: &DatabaseConnection, user_id: &str, id: &str, n: i32) -> AppResult<Value> {
     owned(db, user_id, id).await?;
     resume_version::Entity::find_by_id((id.to_string(), n)).one(db).await?.map(|v| v.document).ok_or(AppError::NotFound)
+}
+
+/// Version `n` against the current document, line by line over both as
+/// Markdown (what a reader sees, receipts included).
+pub async fn diff(db: &DatabaseConnection, user_id: &str, id: &str, n: i32) -> AppResult<VersionDiff> {
+    let old = get(db, user_id, id, n).await?;
+    let row = owned(db, user_id, id).await?;
+    let current = row.document.unwrap_or_default();
+    Ok(VersionDiff {
+        version: n,
+        current: row.version,
+        lines: super::diff::lines_diff(&super::markdown::render(&old), &super::markdown::render(&current)),
+    })
 }
 
 /// Make version `n` the current document again (itself a new version).
