@@ -82,7 +82,9 @@ pub async fn set_nickname(nickname: String, return_to: Option<String>, from: Opt
                 Some("invalid_characters") => ErrorCode::NicknameCharacters,
                 _ => ErrorCode::Invalid,
             };
-            return Err(FnError::new(code).with_value(nickname).with_suggestion(fields.get("suggestion").cloned()));
+            return Err(sfn::refuse(
+                FnError::new(code).with_value(nickname).with_suggestion(fields.get("suggestion").cloned()),
+            ));
         }
         Err(e) => return Err(sfn::internal(e)),
     }
@@ -99,7 +101,7 @@ pub async fn unlink_identity(id: String) -> Result<(), FnError> {
     let client = sfn::client(&state);
     match crate::account::ssr::accounts::unlink(&state.db, &user.user_id, &id, &client).await {
         Ok(()) => Ok(()),
-        Err(AppError::Conflict(_)) => Err(FnError::new(ErrorCode::LastIdentity)),
+        Err(AppError::Conflict(_)) => Err(sfn::refuse(FnError::new(ErrorCode::LastIdentity))),
         Err(e) => Err(sfn::internal(e)),
     }
 }
@@ -123,9 +125,9 @@ pub async fn delete_account(confirm: String) -> Result<(), FnError> {
     let me = crate::account::ssr::accounts::get(&state.db, &user.user_id)
         .await
         .map_err(sfn::internal)?
-        .ok_or(FnError::new(ErrorCode::NotSignedIn))?;
+        .ok_or_else(|| sfn::refuse(FnError::new(ErrorCode::NotSignedIn)))?;
     if confirm.trim() != me.nickname.as_deref().unwrap_or("delete") {
-        return Err(FnError::new(ErrorCode::ConfirmMismatch));
+        return Err(sfn::refuse(FnError::new(ErrorCode::ConfirmMismatch)));
     }
     crate::account::ssr::accounts::delete(&state.db, &user.user_id).await.map_err(sfn::internal)?;
     sfn::set_cookies(crate::account::ssr::sign_in::without_session_cookies(&state, Default::default()));

@@ -56,7 +56,7 @@ pub async fn start_import() -> Result<(), FnError> {
             sfn::redirect("/skills");
             Ok(())
         }
-        Err(StartError::NotLinked) => Err(FnError::new(ErrorCode::NotLinked)),
+        Err(StartError::NotLinked) => Err(sfn::refuse(FnError::new(ErrorCode::NotLinked))),
         Err(StartError::Failed(e)) => Err(sfn::internal(e)),
     }
 }

@@ -34,7 +34,7 @@ pub async fn set_hidden(kind: String, key: String, hide: bool) -> Result<(), FnE
     use crate::profile::ssr::profiles::{self, HiddenKind};
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
-    let kind = HiddenKind::parse(&kind).ok_or(FnError::new(ErrorCode::Invalid))?;
+    let kind = HiddenKind::parse(&kind).ok_or_else(|| sfn::refuse(FnError::new(ErrorCode::Invalid)))?;
     profiles::set_hidden(&state.db, &user.user_id, kind, &key, hide).await.map_err(sfn::internal)?;
     sfn::redirect("/skills");
     Ok(())

@@ -53,9 +53,9 @@ fn start_failed(e: crate::resume::ssr::generate::StartError) -> FnError {
     use crate::platform::errors::ErrorCode;
     use crate::resume::ssr::generate::StartError;
     match e {
-        StartError::Busy(_) => FnError::new(ErrorCode::Busy),
-        StartError::NoProfile => FnError::new(ErrorCode::NoProfile),
-        StartError::Quota { .. } => FnError::new(ErrorCode::Quota),
+        StartError::Busy(_) => sfn::refuse(FnError::new(ErrorCode::Busy)),
+        StartError::NoProfile => sfn::refuse(FnError::new(ErrorCode::NoProfile)),
+        StartError::Quota { .. } => sfn::refuse(FnError::new(ErrorCode::Quota)),
         StartError::Failed(e) => sfn::internal(e),
     }
 }
@@ -117,7 +117,7 @@ pub async fn duplicate_resume(id: String) -> Result<(), FnError> {
 #[server(prefix = "/sfn", endpoint = "resumes/delete")]
 pub async fn delete_resume(id: String, confirm: Option<String>) -> Result<(), FnError> {
     if confirm.as_deref() != Some("yes") {
-        return Err(FnError::new(crate::platform::errors::ErrorCode::ConfirmMismatch));
+        return Err(sfn::refuse(FnError::new(crate::platform::errors::ErrorCode::ConfirmMismatch)));
     }
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
@@ -142,12 +142,13 @@ pub async fn import_resume(json: String) -> Result<(), FnError> {
     use crate::platform::errors::ErrorCode;
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
-    let doc: serde_json::Value = serde_json::from_str(&json).map_err(|_| FnError::new(ErrorCode::NotJsonResume))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&json).map_err(|_| sfn::refuse(FnError::new(ErrorCode::NotJsonResume)))?;
     let id = match crate::resume::ssr::versions::import(&state.db, &user.user_id, &doc).await {
         Ok(id) => id,
         Err(crate::platform::ssr::error::AppError::Validation { fields }) => {
             let first = fields.into_values().next();
-            return Err(FnError::new(ErrorCode::NotJsonResume).with_suggestion(first));
+            return Err(sfn::refuse(FnError::new(ErrorCode::NotJsonResume).with_suggestion(first)));
         }
         Err(e) => return Err(sfn::internal(e)),
     };
@@ -187,15 +188,16 @@ pub async fn save_document(id: String, version: i32, document: String, rewrite: 
     use crate::resume::ssr::versions;
     let state = sfn::state()?;
     let user = sfn::signed_in(&state).await?;
-    let doc: serde_json::Value = serde_json::from_str(&document).map_err(|_| FnError::new(ErrorCode::NotJsonResume))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&document).map_err(|_| sfn::refuse(FnError::new(ErrorCode::NotJsonResume)))?;
     let reason = if rewrite { versions::Reason::Rewrite } else { versions::Reason::Save };
     match versions::save(&state.db, &user.user_id, &id, version, &doc, reason).await {
         Ok(v) => Ok(v),
         Err(AppError::Stale { current }) => {
-            Err(FnError::new(ErrorCode::VersionConflict).with_value(current.to_string()))
+            Err(sfn::refuse(FnError::new(ErrorCode::VersionConflict).with_value(current.to_string())))
         }
         Err(AppError::Validation { fields }) => {
-            Err(FnError::new(ErrorCode::NotJsonResume).with_suggestion(fields.into_values().next()))
+            Err(sfn::refuse(FnError::new(ErrorCode::NotJsonResume).with_suggestion(fields.into_values().next())))
         }
         Err(e) => Err(sfn::internal(e)),
     }
@@ -211,7 +213,7 @@ pub async fn current_document(id: String) -> Result<(i32, serde_json::Value), Fn
     let view = state.writer.view(&user.user_id, &id).await.map_err(sfn::internal)?;
     match view.and_then(|v| v.document.map(|d| (v.version, d))) {
         Some(found) => Ok(found),
-        None => Err(FnError::new(ErrorCode::NotFound)),
+        None => Err(sfn::refuse(FnError::new(ErrorCode::NotFound))),
     }
 }
 
@@ -234,10 +236,12 @@ pub async fn rewrite_bullet(
     match state.writer.rewrite(&user.user_id, &id, &req).await {
         Ok(p) => Ok(p),
         Err(RewriteError::NeedsLlm(why)) => {
-            Err(FnError::new(ErrorCode::NeedsLlm).with_suggestion(Some(why.to_string())))
+            Err(sfn::refuse(FnError::new(ErrorCode::NeedsLlm).with_suggestion(Some(why.to_string()))))
         }
-        Err(RewriteError::Unverified(why)) => Err(FnError::new(ErrorCode::Unverified).with_suggestion(Some(why))),
-        Err(RewriteError::Quota { .. }) => Err(FnError::new(ErrorCode::Quota)),
+        Err(RewriteError::Unverified(why)) => {
+            Err(sfn::refuse(FnError::new(ErrorCode::Unverified).with_suggestion(Some(why))))
+        }
+        Err(RewriteError::Quota { .. }) => Err(sfn::refuse(FnError::new(ErrorCode::Quota))),
         Err(RewriteError::App(e)) => Err(sfn::internal(e)),
     }
 }

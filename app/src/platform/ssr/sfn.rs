@@ -34,7 +34,7 @@ pub fn client(state: &AppState) -> crate::account::ssr::sessions::ClientInfo {
 
 /// The signed-in user, or `not_signed_in`.
 pub async fn signed_in(state: &AppState) -> Result<AuthUser, FnError> {
-    caller(state).await?.ok_or(FnError::new(ErrorCode::NotSignedIn))
+    caller(state).await?.ok_or_else(|| refuse(FnError::new(ErrorCode::NotSignedIn)))
 }
 
 /// Our error as a page sees it; what is ours to fix is logged here.
@@ -52,7 +52,40 @@ pub fn internal(e: AppError) -> FnError {
     if e.status().is_server_error() {
         tracing::error!(error = ?e, "server function failed");
     }
-    FnError::new(code)
+    refuse(FnError::new(code))
+}
+
+/// The HTTP status a server function's error answers with: what the user
+/// can act on is 4xx (not a server failure in logs, metrics and the
+/// browser's console); only our own faults are 5xx.
+fn status_of(code: ErrorCode) -> http::StatusCode {
+    use http::StatusCode as S;
+    match code {
+        ErrorCode::NotSignedIn | ErrorCode::SignInAgainToLink => S::UNAUTHORIZED,
+        ErrorCode::NotFound => S::NOT_FOUND,
+        ErrorCode::Busy | ErrorCode::VersionConflict | ErrorCode::NicknameTaken | ErrorCode::IdentityInUse => {
+            S::CONFLICT
+        }
+        ErrorCode::RateLimited | ErrorCode::Quota => S::TOO_MANY_REQUESTS,
+        ErrorCode::Unavailable | ErrorCode::SignInProvider => S::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal => S::INTERNAL_SERVER_ERROR,
+        _ => S::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// `e` as the answer: its status set for a fetch from the page. A plain
+/// form post (no JavaScript) is left alone: Leptos sends it back to the
+/// page it came from with the error in the address.
+pub fn refuse(e: FnError) -> FnError {
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+    });
+    if !plain_form {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status_of(e.code));
+        }
+    }
+    e
 }
 
 /// Send the browser to `path` when the function returns: a 303 for a plain
