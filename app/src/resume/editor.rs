@@ -107,13 +107,55 @@ struct Dragged {
     bullet: Option<usize>,
 }
 
-/// Let the browser start a move (Firefox needs data on the drag).
-fn drag_started(ev: &leptos::ev::DragEvent) {
-    ev.stop_propagation();
+/// Where a drag ended: the `data-drop-…` mark of the element under the
+/// pointer (or one of its ancestors).
+#[allow(unused_variables)]
+fn drop_mark(ev: &leptos::ev::PointerEvent, attr: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
-    if let Some(dt) = ev.data_transfer() {
-        let _ = dt.set_data("text/plain", "move");
-        dt.set_effect_allowed("move");
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let el = ev.target()?.dyn_into::<leptos::web_sys::Element>().ok()?;
+        return el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr);
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
+impl Ctx {
+    /// The pointer let go over the editor: move what was dragged there.
+    fn dropped(self, ev: &leptos::ev::PointerEvent) {
+        let Some(d) = self.drag.get_value() else { return };
+        self.drag.set_value(None);
+        let parse = |m: String| m.split(':').map(str::to_string).collect::<Vec<_>>();
+        match d.bullet {
+            Some(from) => {
+                let Some(m) = drop_mark(ev, "data-drop-bullet").map(parse) else { return };
+                let to = match m.as_slice() {
+                    [s, i, j] if s == d.section && i.parse() == Ok(d.item) => j.parse::<usize>().ok(),
+                    _ => None,
+                };
+                let Some(to) = to.filter(|to| *to != from) else { return };
+                let (s, i) = (d.section, d.item);
+                self.doc.update(|doc| {
+                    let item = at_mut(doc, &[Key::F(s), Key::I(i)]);
+                    align_evidence(item);
+                    move_within(list_mut(item, &[Key::F("highlights")]), from, to);
+                    move_within(list_mut(item, &[Key::F("x-highlight-evidence")]), from, to);
+                });
+                self.reshaped(Some(format!("f-{s}-{i}-highlights-{to}")));
+            }
+            None => {
+                let Some(m) = drop_mark(ev, "data-drop-item").map(parse) else { return };
+                let to = match m.as_slice() {
+                    [s, i] if s == d.section => i.parse::<usize>().ok(),
+                    _ => None,
+                };
+                let Some(to) = to.filter(|to| *to != d.item) else { return };
+                let s = d.section;
+                self.doc.update(|doc| move_within(list_mut(doc, &[Key::F(s)]), d.item, to));
+                self.reshaped(Some(format!("f-{s}-{to}-name")));
+            }
+        }
     }
 }
 
@@ -403,7 +445,8 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
             <button type="button" role="tab" class="button secondary small" data-testid="tab-edit" aria-selected=move || (tab.get() == "edit").to_string() on:click=move |_| tab.set("edit")>{move || t().tab_edit}</button>
             <button type="button" role="tab" class="button secondary small" data-testid="tab-preview" aria-selected=move || (tab.get() == "preview").to_string() on:click=move |_| tab.set("preview")>{move || t().tab_preview}</button>
         </div>
-        <div class="editor-grid" data-tab=move || tab.get()>
+        <div class="editor-grid" data-tab=move || tab.get()
+            on:pointerup=move |ev| c.dropped(&ev) on:pointercancel=move |_| c.drag.set_value(None)>
             <div class="editor-form">{form}</div>
             <aside class="editor-preview" aria-label=move || t().preview>
                 {move || c.doc.with(|d| view! { <super::pages::Document doc=d.clone() id=String::new() editable=false done=None /> })}
@@ -465,24 +508,10 @@ fn ListSection(c: Ctx, s: &'static str, choices: StoredValue<Vec<Receipt>>) -> i
                 let bullets = item["highlights"].as_array().cloned().unwrap_or_default();
                 let m = bullets.len();
                 let base = vec![Key::F(s), Key::I(i)];
-                let item_drop = move |ev: leptos::ev::DragEvent, drop: bool| {
-                    let Some(d) = c.drag.get_value() else { return };
-                    if d.section != s || d.bullet.is_some() {
-                        return;
-                    }
-                    ev.prevent_default();
-                    if drop {
-                        c.drag.set_value(None);
-                        c.doc.update(|doc| move_within(list_mut(doc, &[Key::F(s)]), d.item, i));
-                        c.reshaped(Some(format!("f-{s}-{i}-name")));
-                    }
-                };
                 view! {
-                    <div class="editor-item" data-testid="edit-item"
-                        on:dragover=move |ev| item_drop(ev, false) on:drop=move |ev| item_drop(ev, true)>
-                        <span class="drag-handle" class:running=c.running draggable="true" data-testid="drag-item" title=move || t().drag_to_move
-                            on:dragstart=move |ev| { drag_started(&ev); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: None })); }
-                            on:dragend=move |_| c.drag.set_value(None)>"⠿"</span>
+                    <div class="editor-item" data-testid="edit-item" data-drop-item=format!("{s}:{i}")>
+                        <span class="drag-handle" class:running=c.running data-testid="drag-item" title=move || t().drag_to_move
+                            on:pointerdown=move |ev| { ev.prevent_default(); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: None })); }>"⠿"</span>
                         <Field c label=t().item_name path=[base.clone(), vec![Key::F("name")]].concat() />
                         {(s == "work").then(|| view! { <Field c label=t().item_position path=[base.clone(), vec![Key::F("position")]].concat() /> })}
                         <Field c label=t().item_description path=[base.clone(), vec![Key::F(if s == "work" { "summary" } else { "description" })]].concat() multiline=true />
@@ -556,28 +585,10 @@ fn Bullet(c: Ctx, s: &'static str, i: usize, j: usize, m: usize, choices: Stored
         list_mut(item, &[Key::F("highlights")]).swap(j, to);
         list_mut(item, &[Key::F("x-highlight-evidence")]).swap(j, to);
     };
-    let bullet_drop = move |ev: leptos::ev::DragEvent, drop: bool| {
-        let Some(d) = c.drag.get_value() else { return };
-        let Some(from) = d.bullet.filter(|_| d.section == s && d.item == i) else { return };
-        ev.prevent_default();
-        ev.stop_propagation();
-        if drop {
-            c.drag.set_value(None);
-            c.doc.update(|doc| {
-                let item = at_mut(doc, &[Key::F(s), Key::I(i)]);
-                align_evidence(item);
-                move_within(list_mut(item, &[Key::F("highlights")]), from, j);
-                move_within(list_mut(item, &[Key::F("x-highlight-evidence")]), from, j);
-            });
-            c.reshaped(Some(format!("f-{s}-{i}-highlights-{j}")));
-        }
-    };
     view! {
-        <li class="editor-bullet" class:no-receipt=none data-testid="edit-bullet"
-            on:dragover=move |ev| bullet_drop(ev, false) on:drop=move |ev| bullet_drop(ev, true)>
-            <span class="drag-handle" class:running=c.running draggable="true" data-testid="drag-bullet" title=move || t().drag_to_move
-                on:dragstart=move |ev| { drag_started(&ev); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: Some(j) })); }
-                on:dragend=move |_| c.drag.set_value(None)>"⠿"</span>
+        <li class="editor-bullet" class:no-receipt=none data-testid="edit-bullet" data-drop-bullet=format!("{s}:{i}:{j}")>
+            <span class="drag-handle" class:running=c.running data-testid="drag-bullet" title=move || t().drag_to_move
+                on:pointerdown=move |ev| { ev.prevent_default(); c.drag.set_value(Some(Dragged { section: s, item: i, bullet: Some(j) })); }>"⠿"</span>
             <Field c label=t().bullet path=vec![Key::F(s), Key::I(i), Key::F("highlights"), Key::I(j)] multiline=true testid=format!("bullet-{s}-{i}-{j}") />
             <RemoveBox c what=format!("{s}.{i}.highlights.{j}") label=t().remove_bullet />
             <div class="bullet-receipts">
@@ -585,7 +596,7 @@ fn Bullet(c: Ctx, s: &'static str, i: usize, j: usize, m: usize, choices: Stored
                     view! { <span class="badge no-receipt" data-testid="no-receipt">{move || t().no_receipt}</span> }.into_any()
                 } else {
                     receipts.into_iter().enumerate().map(|(k, r)| view! {
-                        <span class="receipt-chip" data-testid="bullet-receipt">{r.label.clone()}
+                        <span class="receipt-chip editable-chip" data-testid="bullet-receipt"><span class="chip-label">{r.label.clone()}</span>
                             <button type="button" class="link-button" aria-label=move || format!("{} {}", t().detach, r.label) on:click=move |_| {
                                 c.doc.update(|d| { list_mut(d, &[Key::F(s), Key::I(i), Key::F("x-highlight-evidence"), Key::I(j)]).remove(k); });
                                 c.reshaped(None);
