@@ -11,6 +11,7 @@ pub mod home;
 pub mod platform;
 pub mod profile;
 pub mod resume;
+pub mod share;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("skills") view=MySkills ssr=SsrMode::Async />
                     <Route path=StaticSegment("preview") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("resumes"), ParamSegment("id")) view=ResumePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("r"), ParamSegment("slug")) view=crate::share::pages::SharedPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("resumes"), ParamSegment("id"), StaticSegment("edit"))
                         view=crate::resume::editor::EditorPage

@@ -115,6 +115,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         providers: Arc::new(providers),
         metrics: Arc::new(Metrics::new()),
         public_url,
+        pending_views: Arc::default(),
     })
 }
 
@@ -370,6 +371,7 @@ pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<(
 
     let shutdown = CancellationToken::new();
     let worker = worker(&state, grace).spawn(shutdown.clone());
+    let flusher = tokio::spawn(app::share::ssr::views::flush_loop(state.clone(), shutdown.clone()));
     let signal = {
         let shutdown = shutdown.clone();
         async move {
@@ -381,6 +383,7 @@ pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<(
     serve(listener, router(state), signal, grace, limits).await?;
     shutdown.cancel();
     let _ = tokio::time::timeout(grace, worker).await;
+    let _ = tokio::time::timeout(grace, flusher).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -52,10 +52,14 @@ pub enum ErrorCode {
     NeedsLlm,
     /// The proposed rewrite named something its receipts do not show.
     Unverified,
+    /// Another résumé has (or had) that link.
+    SlugTaken,
+    /// A link must be 3–60 of a–z, 0–9 and -, and not a reserved word.
+    SlugInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::NotSignedIn,
         ErrorCode::NotFound,
         ErrorCode::Invalid,
@@ -82,6 +86,8 @@ impl ErrorCode {
         ErrorCode::NotJsonResume,
         ErrorCode::NeedsLlm,
         ErrorCode::Unverified,
+        ErrorCode::SlugTaken,
+        ErrorCode::SlugInvalid,
     ];
 
     /// The code as it appears in URLs and JSON (`nickname_taken`).
@@ -113,6 +119,8 @@ impl ErrorCode {
             ErrorCode::NotJsonResume => "not_json_resume",
             ErrorCode::NeedsLlm => "needs_llm",
             ErrorCode::Unverified => "unverified",
+            ErrorCode::SlugTaken => "slug_taken",
+            ErrorCode::SlugInvalid => "slug_invalid",
         }
     }
 

@@ -439,6 +439,11 @@ pub fn error_text(lang: Lang, code: crate::platform::errors::ErrorCode) -> &'sta
             "제안된 문장이 이 줄의 근거에 없는 내용을 담고 있어 버렸습니다. 아무것도 바뀌지 않았습니다.",
             "The proposal named something this line's receipts do not show, so it was dropped. Nothing changed.",
         ),
+        SlugTaken => ("그 링크는 이미 다른 이력서가 쓰고 있습니다.", "Another résumé has that link."),
+        SlugInvalid => (
+            "링크는 영문 소문자, 숫자, -로 3~60자이고 예약어가 아니어야 합니다.",
+            "A link is 3–60 of a–z, 0–9 and -, and not a reserved word.",
+        ),
     };
     lang.pick(ko, en)
 }

@@ -98,6 +98,16 @@ struct Ctx {
     running: RwSignal<bool>,
     /// What is being dragged: a section's item, or one of its bullets.
     drag: StoredValue<Option<Dragged>>,
+    /// When the last save landed (ms since the epoch, the browser's clock).
+    saved_at: RwSignal<Option<f64>>,
+}
+
+/// The browser's clock in milliseconds (0 on the server, which never asks).
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    return leptos::web_sys::js_sys::Date::now();
+    #[allow(unreachable_code)]
+    0.0
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -293,6 +303,7 @@ impl Ctx {
                     if self.edits.get_value() != at {
                         self.save();
                     } else {
+                        self.saved_at.set(Some(now_ms()));
                         self.state.set(SaveState::Saved(v));
                     }
                 }
@@ -321,6 +332,7 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
     let c = Ctx {
         running,
         drag: StoredValue::new(None),
+        saved_at: RwSignal::new(None),
         doc: RwSignal::new(document),
         version: RwSignal::new(version),
         state: RwSignal::new(SaveState::Saved(version)),
@@ -376,6 +388,9 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
                 <Field c label=t().name path=vec![Key::F("basics"), Key::F("name")] />
                 <Field c label=t().label path=vec![Key::F("basics"), Key::F("label")] />
                 <Field c label=t().email path=vec![Key::F("basics"), Key::F("email")] />
+                <Field c label=t().phone path=vec![Key::F("basics"), Key::F("phone")] />
+                <Field c label=t().website path=vec![Key::F("basics"), Key::F("url")] />
+                <Field c label=t().city path=vec![Key::F("basics"), Key::F("location"), Key::F("city")] />
                 <Field c label=t().summary path=vec![Key::F("basics"), Key::F("summary")] multiline=true />
                 <HideToggle c section="summary" />
             </fieldset>
@@ -385,10 +400,19 @@ pub fn Editor(id: String, version: i32, document: Value, choices: Vec<Receipt>) 
             {super::texts::MORE_SECTIONS.into_iter().map(|(key, heading, fields)| view! { <MoreSection c key heading fields /> }).collect_view()}
         }
     };
+    // A clock for "saved · 3 s ago", ticking while the page is open.
+    let clock = RwSignal::new(0.0);
+    Effect::new(move |_| {
+        clock.set(now_ms());
+        let _ = set_interval_with_handle(move || clock.set(now_ms()), std::time::Duration::from_secs(5));
+    });
     let status = move || {
         let t = t();
         match c.state.get() {
-            SaveState::Saved(v) => format!("{} · v{v}", t.saved),
+            SaveState::Saved(v) => match c.saved_at.get() {
+                Some(at) => format!("{} · v{v} · {}", t.saved, t.ago(((clock.get() - at) / 1000.0).max(0.0) as u64)),
+                None => format!("{} · v{v}", t.saved),
+            },
             SaveState::Pending => t.pending.to_string(),
             SaveState::Saving => t.saving.to_string(),
             SaveState::Offline => t.offline.to_string(),
@@ -924,6 +948,15 @@ fn mode_name(t: &ResumeText, mode: RewriteMode) -> &'static str {
 }
 
 impl ResumeText {
+    /// "just now", "3 s ago", "2 min ago".
+    pub fn ago(&self, secs: u64) -> String {
+        match secs {
+            0..=4 => self.just_now.to_string(),
+            5..=59 => self.secs_ago.replace("{n}", &secs.to_string()),
+            _ => self.mins_ago.replace("{n}", &(secs / 60).to_string()),
+        }
+    }
+
     /// "18 of 21 lines have receipts".
     pub fn receipt_share(&self, with: usize, all: usize) -> String {
         self.receipt_share_fmt.replace("{with}", &with.to_string()).replace("{all}", &all.to_string())

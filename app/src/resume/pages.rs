@@ -110,6 +110,7 @@ fn ResumeBody(data: ResumePageData) -> impl IntoView {
                 Some(job) => view! { <ResumeLive job id=r.id.clone() stored=r.document.clone() /> }.into_any(),
                 None => r.document.clone().map(|d| view! { <Document doc=d id=r.id.clone() editable=ready done=None /> }).into_any(),
             }}
+            {ready.then(|| view! { <crate::share::pages::ShareCard id=r.id.clone() /> })}
             {ready.then(|| view! { <Manage resume=r.clone() versions=data.versions.clone() /> })}
         </section>
     }
@@ -197,6 +198,9 @@ pub(crate) fn Document(doc: Value, id: String, editable: bool, done: Option<Vec<
                 {b["label"].as_str().map(|l| view! { <p class="label">{l.to_string()}</p> })}
                 <p class="meta">
                     {b["location"]["city"].as_str().map(|c| format!("{c} · "))}
+                    {b["email"].as_str().map(|e| format!("{e} · "))}
+                    {b["phone"].as_str().map(|p| format!("{p} · "))}
+                    {b["url"].as_str().and_then(safe_url).map(|u| view! { <a href=u.clone() rel="noopener noreferrer">{u.trim_start_matches("https://").to_string()}</a> " · " })}
                     {b["profiles"][0]["url"].as_str().and_then(safe_url).map(|u| view! { <a href=u.clone()>{u.trim_start_matches("https://").to_string()}</a> })}
                 </p>
             </header>

@@ -128,6 +128,12 @@ pub struct ResumeText {
     pub diff_title: &'static str,
     pub diff_legend: &'static str,
     pub diff_same: &'static str,
+    pub just_now: &'static str,
+    pub secs_ago: &'static str,
+    pub mins_ago: &'static str,
+    pub phone: &'static str,
+    pub website: &'static str,
+    pub city: &'static str,
     pub drag_to_move: &'static str,
     pub save_section: &'static str,
     pub new_item: &'static str,
@@ -264,6 +270,12 @@ static KO: ResumeText = ResumeText {
     new_item: "새 항목",
     new_bullet: "새 줄",
     drag_to_move: "끌어서 옮기기 (키보드: 위로/아래로 버튼)",
+    just_now: "방금",
+    secs_ago: "{n}초 전",
+    mins_ago: "{n}분 전",
+    phone: "전화",
+    website: "웹사이트",
+    city: "도시",
 };
 
 static EN: ResumeText = ResumeText {
@@ -396,6 +408,12 @@ static EN: ResumeText = ResumeText {
     new_item: "New item",
     new_bullet: "New line",
     drag_to_move: "Drag to move (keyboard: the up/down buttons)",
+    just_now: "just now",
+    secs_ago: "{n} s ago",
+    mins_ago: "{n} min ago",
+    phone: "Phone",
+    website: "Website",
+    city: "City",
 };
 
 pub fn texts(lang: Lang) -> &'static ResumeText {

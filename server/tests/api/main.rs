@@ -17,4 +17,5 @@ mod outage;
 mod pages;
 mod resumes;
 mod rewriting;
+mod sharing;
 mod store;

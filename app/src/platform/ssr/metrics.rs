@@ -1,7 +1,7 @@
 //! Prometheus metrics, one registry per application instance (no global
 //! recorder, so several test apps in one process do not mix their numbers).
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 pub struct Metrics {
     registry: Registry,
@@ -10,6 +10,8 @@ pub struct Metrics {
     /// 1 while the shared-state store answers, 0 while it is down (the
     /// instance stays ready and serves degraded; see `/readyz`).
     pub store_up: IntGauge,
+    /// Résumé views not counted because the store was down.
+    pub views_uncounted: IntCounter,
 }
 
 impl Metrics {
@@ -29,10 +31,14 @@ impl Metrics {
         let store_up = IntGauge::new("store_up", "1 while the shared-state store (Redis) answers, 0 while degraded")
             .expect("valid metric");
         store_up.set(1);
+        let views_uncounted =
+            IntCounter::new("views_uncounted_total", "Shared résumé views not counted because the store was down")
+                .expect("valid metric");
+        registry.register(Box::new(views_uncounted.clone())).expect("registered once");
         registry.register(Box::new(http_requests.clone())).expect("registered once");
         registry.register(Box::new(http_duration.clone())).expect("registered once");
         registry.register(Box::new(store_up.clone())).expect("registered once");
-        Self { registry, http_requests, http_duration, store_up }
+        Self { registry, http_requests, http_duration, store_up, views_uncounted }
     }
 
     pub fn registry(&self) -> &Registry {

@@ -39,6 +39,8 @@ pub struct AppState {
     /// The origin users reach us at (scheme://host[:port]), for links and
     /// origin checks.
     pub public_url: Arc<str>,
+    /// Résumé view counters this instance has touched and not yet flushed.
+    pub pending_views: Arc<crate::share::ssr::views::Pending>,
 }
 
 impl FromRef<AppState> for axum_extra::extract::cookie::Key {

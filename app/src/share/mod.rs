@@ -1,0 +1,102 @@
+//! Sharing: a stable link per résumé (`/r/{slug}`) with its visibility,
+//! view counts, and likes.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod texts;
+pub mod types;
+
+use crate::platform::errors::FnError;
+#[cfg(feature = "ssr")]
+use crate::platform::ssr::sfn;
+use leptos::prelude::*;
+use types::{ShareView, Shared};
+
+/// The résumé at `slug` for whoever asks (a view is counted). An old slug
+/// answers 301 to the new one; anything not shared with the reader, 404.
+#[server(prefix = "/sfn", endpoint = "shared")]
+pub async fn shared_resume(slug: String) -> Result<Option<Shared>, FnError> {
+    use crate::platform::ssr::error::AppError;
+    let state = sfn::state()?;
+    let user = sfn::caller(&state).await?;
+    let client = sfn::client(&state);
+    let reader = ssr::service::Reader {
+        user_id: user.as_ref().map(|u| u.user_id.as_str()),
+        address: client.ip.as_deref().unwrap_or_default(),
+        user_agent: client.user_agent.as_deref().unwrap_or_default(),
+    };
+    let res = use_context::<leptos_axum::ResponseOptions>();
+    match ssr::service::read(&state, &slug, &reader).await {
+        Ok(Shared::Moved(to)) => {
+            if let Some(res) = res {
+                res.set_status(http::StatusCode::MOVED_PERMANENTLY);
+                if let Ok(v) = http::HeaderValue::from_str(&format!("/r/{to}")) {
+                    res.insert_header(http::header::LOCATION, v);
+                }
+            }
+            Ok(Some(Shared::Moved(to)))
+        }
+        Ok(found) => Ok(Some(found)),
+        Err(AppError::NotFound) => {
+            if let Some(res) = res {
+                res.set_status(http::StatusCode::NOT_FOUND);
+            }
+            Ok(None)
+        }
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// How my résumé `id` is shared (`Ok(None)`: not mine, or signed out).
+#[server(prefix = "/sfn", endpoint = "share/view")]
+pub async fn share_of(id: String) -> Result<Option<ShareView>, FnError> {
+    use crate::platform::ssr::error::AppError;
+    let state = sfn::state()?;
+    let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
+    match ssr::service::view(&state, &user.user_id, &id).await {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// Share my résumé `id` (a form: visibility, slug, show counts).
+#[server(prefix = "/sfn", endpoint = "share/set")]
+pub async fn set_sharing(
+    id: String,
+    visibility: String,
+    slug: Option<String>,
+    show_counts: Option<String>,
+) -> Result<(), FnError> {
+    use crate::platform::errors::ErrorCode;
+    use crate::platform::ssr::error::AppError;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let Some(visibility) = types::Visibility::parse(&visibility) else {
+        return Err(sfn::refuse(FnError::new(ErrorCode::Invalid)));
+    };
+    let req = types::ShareSettings { visibility, slug, show_counts: Some(show_counts.as_deref() == Some("on")) };
+    match ssr::service::set(&state, &user.user_id, &id, &req).await {
+        Ok(_) => {
+            sfn::redirect(&format!("/resumes/{id}#share"));
+            Ok(())
+        }
+        Err(AppError::Validation { fields }) => {
+            let why = fields.get("slug").cloned();
+            let code = if why.as_deref() == Some("taken") { ErrorCode::SlugTaken } else { ErrorCode::SlugInvalid };
+            Err(sfn::refuse(FnError::new(code).with_value(req.slug.unwrap_or_default()).with_suggestion(why)))
+        }
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// Like (or unlike) the résumé `id` shown at `/r/{slug}`.
+#[server(prefix = "/sfn", endpoint = "share/like")]
+pub async fn toggle_like(id: String, slug: String, like: bool) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    ssr::service::like(&state, &user.user_id, &id, like).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/r/{slug}"));
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Sharing's words, in every language.
+
+use crate::platform::i18n::Lang;
+
+pub struct ShareText {
+    pub share_title: &'static str,
+    pub visibility: &'static str,
+    pub private: &'static str,
+    pub unlisted: &'static str,
+    pub public: &'static str,
+    pub slug: &'static str,
+    pub slug_hint: &'static str,
+    pub show_counts: &'static str,
+    pub save: &'static str,
+    pub link_label: &'static str,
+    pub copy_hint: &'static str,
+    pub views: &'static str,
+    pub uniques: &'static str,
+    pub likes: &'static str,
+    pub last_30: &'static str,
+    pub like: &'static str,
+    pub unlike: &'static str,
+    pub sign_in_to_like: &'static str,
+    pub not_found: &'static str,
+    pub yours: &'static str,
+    pub open_own: &'static str,
+    pub made_with: &'static str,
+    pub private_note: &'static str,
+}
+
+static KO: ShareText = ShareText {
+    share_title: "공유",
+    visibility: "공개 범위",
+    private: "비공개 (나만)",
+    unlisted: "링크가 있는 사람",
+    public: "전체 공개 (갤러리에 표시)",
+    slug: "링크",
+    slug_hint: "영문 소문자, 숫자, - (3~60자). 바꾸면 예전 링크는 새 링크로 이어집니다.",
+    show_counts: "읽는 사람에게 조회수 보이기",
+    save: "저장",
+    link_label: "공유 링크",
+    copy_hint: "링크를 선택해 복사하세요",
+    views: "조회",
+    uniques: "명이 봄",
+    likes: "좋아요",
+    last_30: "최근 30일 조회",
+    like: "좋아요",
+    unlike: "좋아요 취소",
+    sign_in_to_like: "로그인하고 좋아요 누르기",
+    not_found: "이 이력서는 없거나 공개되지 않았습니다.",
+    yours: "내 이력서입니다.",
+    open_own: "편집 화면으로",
+    made_with: "Proofolio로 만든 이력서 — 모든 줄에 근거가 있습니다",
+    private_note: "비공개입니다: 링크를 열면 다른 사람에게는 '없음'으로 보입니다.",
+};
+
+static EN: ShareText = ShareText {
+    share_title: "Sharing",
+    visibility: "Who can read it",
+    private: "Private (only me)",
+    unlisted: "Anyone with the link",
+    public: "Public (listed in the gallery)",
+    slug: "Link",
+    slug_hint: "a–z, 0–9 and - (3–60). A changed link's old address leads to the new one.",
+    show_counts: "Show the view count to readers",
+    save: "Save",
+    link_label: "Share link",
+    copy_hint: "Select the link to copy it",
+    views: "views",
+    uniques: "viewers",
+    likes: "likes",
+    last_30: "Views in the last 30 days",
+    like: "Like",
+    unlike: "Unlike",
+    sign_in_to_like: "Sign in to like",
+    not_found: "This résumé does not exist or is not shared.",
+    yours: "This is your résumé.",
+    open_own: "Open it to edit",
+    made_with: "A résumé made with Proofolio — every line with its receipts",
+    private_note: "Private: anyone else who opens the link sees 'not found'.",
+};
+
+pub fn texts(lang: Lang) -> &'static ShareText {
+    lang.pick(&KO, &EN)
+}
