@@ -405,10 +405,15 @@ async fn a_long_korean_resume_saves_through_the_editors_endpoint(app: TestApp) {
 
     // The same save again, from the old version: a conflict the page can
     // act on (409 with the current version), not a server failure.
-    let res = app.client.post(app.url("/sfn/resumes/save"))
-        .header("cookie", jar.header()).header("origin", &app.address)
+    let res = app
+        .client
+        .post(app.url("/sfn/resumes/save"))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
         .form(&[("id", id.as_str()), ("version", "1"), ("document", body.as_str()), ("rewrite", "false")])
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 409);
     let text = res.text().await.unwrap();
     assert!(text.contains("version_conflict") && text.contains('2'), "{text}");
