@@ -1,0 +1,82 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+const plain = `http://127.0.0.1:${process.env.E2E_PLAIN_PORT ?? 3101}`;
+const hydrated = (name: string) => name === 'hydrated';
+
+async function ready(page: Page, projectName: string) {
+  if (hydrated(projectName)) await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+}
+
+/** Demo sign-in, the sample profile, a deterministic English résumé; its URL. */
+async function writtenResume(page: Page, projectName: string, nick: string): Promise<string> {
+  await page.goto(`${plain}/signin?return_to=%2Fskills`);
+  await ready(page, projectName);
+  await page.getByRole('button', { name: '데모 계정으로 계속' }).click();
+  if (page.url().includes('/welcome')) {
+    await page.getByLabel('닉네임').fill(nick);
+    await page.getByRole('button', { name: '저장' }).click();
+  }
+  await page.goto(`${plain}/skills`);
+  await ready(page, projectName);
+  if ((await page.getByTestId('skill').count()) === 0) {
+    await page.getByTestId('import-button').click();
+    for (let i = 0; i < 60 && (await page.getByTestId('skill').count()) === 0; i++) {
+      await page.waitForTimeout(500);
+      if ((await page.getByTestId('import-progress').count()) > 0) await page.goto(`${plain}/skills`);
+    }
+  }
+  await page.getByLabel('이력서 언어').selectOption('en');
+  await page.getByTestId('generate-button').click();
+  await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
+  for (let i = 0; i < 60 && (await page.getByTestId('writing').count()) > 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await expect(page.getByTestId('resume')).toHaveAttribute('data-status', 'ready');
+  return page.url();
+}
+
+test('share by link: private until shared, a reader sees it and is counted, a changed link still works', async ({ page, browser }, info) => {
+  const url = await writtenResume(page, info.project.name, `share_${info.project.name}`);
+  await ready(page, info.project.name);
+  const card = page.getByTestId('share-card');
+  await expect(card).toHaveAttribute('data-visibility', 'private');
+
+  await card.getByTestId('visibility-unlisted').check();
+  await card.getByTestId('slug').fill(`my-cv-${info.project.name}`);
+  await card.getByTestId('share-save').click();
+  await expect(page.getByTestId('share-card')).toHaveAttribute('data-visibility', 'unlisted');
+  const link = await page.getByTestId('share-url').inputValue();
+  expect(link).toMatch(new RegExp(`/r/my-cv-${info.project.name}$`));
+
+  // A reader with no account opens the link.
+  const reader = await browser.newContext({ javaScriptEnabled: hydrated(info.project.name) });
+  const rp = await reader.newPage();
+  await rp.goto(link);
+  await expect(rp.getByTestId('shared')).toBeVisible();
+  await expect(rp.getByTestId('section-projects')).toBeVisible();
+  await expect(rp.getByTestId('like-signin')).toBeVisible();
+  await expect(rp.locator('meta[name="robots"]')).toHaveAttribute('content', 'noindex');
+
+  // The owner sees the view counted (once, however often the reader reloads).
+  await rp.reload();
+  await page.goto(url);
+  await expect(page.getByTestId('share-counts')).toHaveText(/^\s*1 /);
+
+  // A new link: the old one leads to it.
+  await page.getByTestId('slug').fill(`my-new-cv-${info.project.name}`);
+  await page.getByTestId('share-save').click();
+  await expect(page.getByTestId('share-url')).toHaveValue(new RegExp(`/r/my-new-cv-${info.project.name}$`));
+  await rp.goto(link);
+  await expect(rp).toHaveURL(new RegExp(`/r/my-new-cv-${info.project.name}$`));
+
+  // Private again: the reader gets "not found".
+  await page.getByTestId('visibility-private').check();
+  await page.getByTestId('share-save').click();
+  await expect(page.getByTestId('share-card')).toHaveAttribute('data-visibility', 'private');
+  const res = await rp.goto(`${plain}/r/my-new-cv-${info.project.name}`);
+  expect(res?.status()).toBe(404);
+  await expect(rp.getByTestId('shared-missing')).toBeVisible();
+  await reader.close();
+});
