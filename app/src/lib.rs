@@ -8,6 +8,7 @@
 pub mod account;
 pub mod github;
 pub mod home;
+pub mod market;
 pub mod platform;
 pub mod profile;
 pub mod resume;
@@ -114,6 +115,17 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("account"))
                         view=AccountSettings
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("market") view=crate::market::pages::MarketPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("market"), StaticSegment("match"))
+                        view=crate::market::pages::MatchPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("market"), StaticSegment("me"))
+                        view=crate::market::pages::MarketFitPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

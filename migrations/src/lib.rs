@@ -8,6 +8,7 @@ mod m20261123_000005_create_login_states;
 mod m20261123_000006_generation_ledger;
 mod m20261123_000007_job_checkpoints;
 mod m20261123_000008_resume_versions;
+mod m20261123_000009_market;
 mod m20261123_000010_sharing;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_job_checkpoints::Migration),
             Box::new(m20261123_000008_resume_versions::Migration),
             Box::new(m20261123_000010_sharing::Migration),
+            Box::new(m20261123_000009_market::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "auth", description = "Tokens: refresh, sign out. Sign-in itself starts in a browser at /auth/{provider}/login"),
         (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
         (name = "profile", description = "GitHub import, the skill profile with its evidence, and the anonymous preview"),
+        (name = "market", description = "Job-market insight: technologies postings ask for, by category, over time; matching a posting and my fit"),
         (name = "resumes", description = "Evidence-linked résumés written from the skill profile, streamed, exported as JSON Resume"),
         (name = "sharing", description = "A résumé's link and visibility, reading it by link (view counts), likes"),
         (name = "jobs", description = "Background jobs (imports, résumés being written): status and server-sent progress"),
@@ -67,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(app::github::ssr::routes::router())
         .merge(app::profile::ssr::routes::router())
         .merge(app::github::ssr::preview_route::router())
+        .merge(app::market::ssr::routes::router())
         .merge(app::resume::ssr::routes::router())
         .merge(app::share::ssr::routes::router())
         .merge(app::platform::ssr::job_routes::router())

@@ -13,6 +13,7 @@ mod imports;
 mod instances;
 mod jobs;
 mod ops;
+mod market;
 mod outage;
 mod pages;
 mod resumes;

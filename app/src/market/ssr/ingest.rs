@@ -1,0 +1,866 @@
+//! Ingestion: postings from JSON Lines, CSV (the same columns) or a
+//! corpus issue file (`whoishiring-zh/*.json`), optionally gzip'd, read
+//! as a stream. A blocking thread reads, parses and extracts record by
+//! record (bounded channel, so memory stays flat however large the file);
+//! the async side de-duplicates and writes in batches of 200 per
+//! transaction. Every run leaves a report row in `ingestion_runs`.
+//!
+//! De-duplication: the same content hash (case, spacing, links ignored) is
+//! a duplicate; the same canonical URL with other content is an update of
+//! that posting; a SimHash within 10 bits of a posting of the same company
+//! and month is a duplicate (a lightly edited re-post).
+//!
+//! Nothing personal is kept: no contact or author field is read, the text
+//! itself is not stored, and e-mail addresses and phone numbers are
+//! removed from the title and company that are.
+
+use super::sql::{backend, stmt};
+use crate::github::ssr::analyze::Dictionaries;
+use crate::platform::ssr::db::begin_write;
+use crate::platform::ssr::error::{AppError, AppResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+use taxonomy::market;
+use taxonomy::posting::Requirement;
+
+/// A posting's text (title + body) may be at most this long.
+pub const BODY_MAX: usize = 50 * 1024;
+/// A JSON line may be longer than the text (escapes, other fields).
+const LINE_MAX: usize = 128 * 1024;
+/// A corpus issue file is read whole.
+const CORPUS_FILE_MAX: u64 = 20 * 1024 * 1024;
+const BATCH: usize = 200;
+/// Rejections listed in a report (all are counted).
+const REPORT_REJECTIONS: usize = 100;
+
+/// The corpus the embedded default loads on first start (built by
+/// `app/data/postings/build.py`; Apache-2.0, see its README).
+pub static BUILTIN_CORPUS: &[u8] = include_bytes!("../../../data/postings/whoishiring-zh.jsonl.gz");
+
+/// One posting as files carry it. Unknown fields (a `contact`, an
+/// `author`) are ignored, never read.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPosting {
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    pub body: Option<String>,
+    pub url: Option<String>,
+    pub posted_at: Option<String>,
+    pub source: Option<String>,
+    pub source_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    Csv,
+    /// One `whoishiring-zh` issue: `{ yearMonth, postings: [...] }`.
+    Corpus,
+}
+
+impl Format {
+    /// By the file name (`.jsonl`, `.ndjson`, `.csv`, `.json`, each
+    /// optionally `.gz`); whether it is gzip'd.
+    pub fn of_path(path: &Path) -> Option<(Format, bool)> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let (name, gz) = match name.strip_suffix(".gz") {
+            Some(n) => (n.to_string(), true),
+            None => (name, false),
+        };
+        let format = if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+            Format::JsonLines
+        } else if name.ends_with(".csv") {
+            Format::Csv
+        } else if name.ends_with(".json") {
+            Format::Corpus
+        } else {
+            return None;
+        };
+        Some((format, gz))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Rejection {
+    /// Line (JSON Lines, CSV) or position in the file (corpus), from 1.
+    pub line: u64,
+    /// `no_title`, `empty_body`, `too_long`, `malformed`, `not_text`.
+    pub reason: String,
+    pub detail: Option<String>,
+}
+
+/// What one ingestion run did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunReport {
+    pub id: String,
+    pub source: String,
+    /// `succeeded` or `failed`.
+    pub status: String,
+    pub read: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// The first 100 rejections.
+    pub rejections: Vec<Rejection>,
+    pub duration_ms: u64,
+}
+
+impl std::fmt::Display for RunReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "run {} ({}): {}", self.id, self.source, self.status)?;
+        writeln!(
+            f,
+            "read {}, new {}, updated {}, duplicates {}, rejected {} in {} ms",
+            self.read, self.new, self.updated, self.duplicates, self.rejected, self.duration_ms
+        )?;
+        for r in &self.rejections {
+            writeln!(
+                f,
+                "  line {}: {}{}",
+                r.line,
+                r.reason,
+                r.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A posting ready to store: normalised, extracted, hashed.
+#[derive(Debug, Clone)]
+struct Prepared {
+    source: String,
+    source_id: Option<String>,
+    url: Option<String>,
+    canonical_url: Option<String>,
+    content_hash: String,
+    simhash: i64,
+    title: String,
+    company: Option<String>,
+    company_key: String,
+    location: String,
+    country: Option<String>,
+    region: Option<String>,
+    remote: bool,
+    min_years: Option<i16>,
+    max_years: Option<i16>,
+    level: &'static str,
+    employment_type: &'static str,
+    salary: Option<(Option<i64>, Option<i64>, &'static str, &'static str)>,
+    posted_month: String,
+    posted_at: NaiveDate,
+    language: &'static str,
+    category: &'static str,
+    technologies: Vec<(String, &'static str)>,
+}
+
+type Item = Result<Prepared, Rejection>;
+
+fn reject(line: u64, reason: &str, detail: Option<String>) -> Rejection {
+    Rejection { line, reason: reason.into(), detail }
+}
+
+static EMAIL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)[a-z0-9._%+\-]+\s*(?:@|＠|\[at\]|\(at\))\s*[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}")
+        .expect("email pattern")
+});
+static PHONE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\+?\d[\d \-]{8,}\d").expect("phone pattern"));
+static WECHAT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)(微信号?|wechat|weixin|vx|wx|qq|카카오톡|카톡)\s*(?:号|id)?\s*[:：]?\s*[a-z0-9_\-]{5,}")
+        .expect("messenger pattern")
+});
+
+/// E-mail addresses, phone numbers and messenger ids out of a text that
+/// will be stored or shown.
+pub fn redact(s: &str) -> String {
+    let s = EMAIL.replace_all(s, "[email removed]");
+    let s = WECHAT.replace_all(&s, "[id removed]");
+    PHONE.replace_all(&s, "[phone removed]").into_owned()
+}
+
+/// The URL as one posting has one: scheme and host lower-cased, tracking
+/// parameters and a trailing slash dropped (the fragment stays: a comment
+/// in a thread is its own posting).
+pub fn canonical_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (rest, None),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let (host, path) = match rest.split_once('/') {
+        Some((h, p)) => (h, p),
+        None => (rest, ""),
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let path = path.trim_end_matches('/');
+    let mut params: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| {
+            let key = p.split('=').next().unwrap_or("").to_ascii_lowercase();
+            !p.is_empty()
+                && !key.starts_with("utm_")
+                && !matches!(key.as_str(), "ref" | "source" | "gh_src" | "fbclid" | "gclid")
+        })
+        .collect();
+    params.sort_unstable();
+    let mut out = format!("https://{host}/{path}");
+    if !params.is_empty() {
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+fn bounded(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+fn clean_opt(s: Option<String>, max: usize) -> Option<String> {
+    s.map(|s| bounded(redact(s.trim()).trim(), max)).filter(|s| !s.is_empty())
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM` or RFC 3339; `today` when absent or unreadable.
+fn posted_date(s: Option<&str>, today: NaiveDate) -> NaiveDate {
+    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else { return today };
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d;
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d") {
+        return d;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return t.date_naive();
+    }
+    today
+}
+
+fn requirement(r: Requirement) -> &'static str {
+    match r {
+        Requirement::Required => "required",
+        Requirement::Preferred => "preferred",
+        Requirement::Mentioned => "mentioned",
+    }
+}
+
+/// Normalise and extract one posting, or say why not.
+fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str, today: NaiveDate) -> Item {
+    let title = raw.title.as_deref().map(str::trim).unwrap_or("");
+    let body = raw.body.as_deref().map(str::trim).unwrap_or("");
+    if title.is_empty() {
+        return Err(reject(line, "no_title", None));
+    }
+    if body.is_empty() {
+        return Err(reject(line, "empty_body", None));
+    }
+    if title.len() + body.len() > BODY_MAX {
+        return Err(reject(line, "too_long", Some(format!("{} bytes, at most {BODY_MAX}", title.len() + body.len()))));
+    }
+    // Binary junk: NUL bytes, or text that was not UTF-8 (replacement
+    // characters). Stray control characters are only dropped.
+    let junk = |s: &str| {
+        let bad = s.chars().filter(|&c| c == '\0' || c == '\u{FFFD}').count();
+        bad > 0 && (s.contains('\0') || bad * 100 > s.chars().count())
+    };
+    if junk(title) || junk(body) {
+        return Err(reject(line, "not_text", Some("binary data".into())));
+    }
+    let strip = |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>();
+    let (title, body) = (strip(title), strip(body));
+    let (title, body) = (title.as_str(), body.as_str());
+    let x = dict.taxonomy.extract_posting(title, body);
+    let text = format!("{title}\n{body}");
+    let place = raw.location.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(title);
+    let loc = market::location(place);
+    let remote = loc.remote || market::location(title).remote;
+    let posted_at = posted_date(raw.posted_at.as_deref(), today);
+    let company = clean_opt(raw.company, 200);
+    let company_key = company.as_deref().map(|c| c.to_lowercase()).unwrap_or_default();
+    let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 2000);
+    let salary = market::salary(&text).map(|s| {
+        let period = match s.period {
+            market::Period::Year => "year",
+            market::Period::Month => "month",
+            market::Period::Hour => "hour",
+        };
+        (s.min.map(|v| v.min(i64::MAX as u64) as i64), s.max.map(|v| v.min(i64::MAX as u64) as i64), s.currency, period)
+    });
+    let employment_type = match market::employment_type(&text) {
+        market::EmploymentType::FullTime => "full-time",
+        market::EmploymentType::Contract => "contract",
+        market::EmploymentType::Intern => "intern",
+        market::EmploymentType::PartTime => "part-time",
+        market::EmploymentType::Freelance => "freelance",
+        market::EmploymentType::Unknown => "unknown",
+    };
+    Ok(Prepared {
+        source: clean_opt(raw.source, 64).unwrap_or_else(|| default_source.to_string()),
+        source_id: clean_opt(raw.source_id, 200),
+        canonical_url: url.as_deref().and_then(canonical_url),
+        url,
+        content_hash: market::content_hash(&text),
+        simhash: market::simhash(&text) as i64,
+        title: bounded(&redact(title), 300),
+        company,
+        company_key,
+        location: raw.location.map(|l| bounded(&redact(l.trim()), 300)).unwrap_or_default(),
+        country: loc.country.map(str::to_string),
+        region: loc.region.map(str::to_string),
+        remote,
+        min_years: x.experience.min_years.map(i16::from),
+        max_years: x.experience.max_years.map(i16::from),
+        level: x.experience.level.code(),
+        employment_type,
+        salary,
+        posted_month: posted_at.format("%Y-%m").to_string(),
+        posted_at,
+        language: x.language.code(),
+        category: x.category.code(),
+        technologies: x.technologies.iter().map(|m| (m.tech_id.clone(), requirement(m.requirement))).collect(),
+    })
+}
+
+/// The next line, at most `max` bytes (a longer one is skipped to its end
+/// and reported as `Some(None)`); `None` at the end of the input.
+fn next_line<R: BufRead>(r: &mut R, max: usize, buf: &mut Vec<u8>) -> std::io::Result<Option<Option<()>>> {
+    buf.clear();
+    let (mut any, mut too_long) = (false, false);
+    loop {
+        let available = r.fill_buf()?;
+        if available.is_empty() {
+            return Ok(any.then_some((!too_long).then_some(())));
+        }
+        any = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let chunk = &available[..newline.unwrap_or(available.len())];
+        if !too_long {
+            if buf.len() + chunk.len() > max {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        let used = newline.map_or(available.len(), |i| i + 1);
+        r.consume(used);
+        if newline.is_some() {
+            return Ok(Some((!too_long).then_some(())));
+        }
+    }
+}
+
+/// Read every record of `input`, calling `emit` with each prepared posting
+/// or rejection until it returns false. Runs on a blocking thread.
+fn read_records(
+    dict: &Dictionaries,
+    format: Format,
+    input: Box<dyn Read + Send>,
+    default_source: &str,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> std::io::Result<()> {
+    let today = Utc::now().date_naive();
+    match format {
+        Format::JsonLines => {
+            let mut reader = BufReader::with_capacity(64 * 1024, input);
+            let mut buf = Vec::new();
+            let mut line = 0u64;
+            while let Some(ok) = next_line(&mut reader, LINE_MAX, &mut buf)? {
+                line += 1;
+                let item = match ok {
+                    None => Err(reject(line, "too_long", Some(format!("a line of more than {LINE_MAX} bytes")))),
+                    Some(()) => {
+                        if buf.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        match std::str::from_utf8(&buf) {
+                            Err(_) => Err(reject(line, "not_text", Some("not UTF-8".into()))),
+                            Ok(s) => match serde_json::from_str::<RawPosting>(s.trim_start_matches('\u{feff}')) {
+                                Ok(raw) => prepare(dict, raw, line, default_source, today),
+                                Err(e) => Err(reject(line, "malformed", Some(format!("JSON: {e}")))),
+                            },
+                        }
+                    }
+                };
+                if !emit(item) {
+                    break;
+                }
+            }
+        }
+        Format::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(BufReader::new(input));
+            let headers = match reader.headers() {
+                Ok(h) => {
+                    h.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect::<Vec<_>>()
+                }
+                Err(e) => {
+                    emit(Err(reject(1, "malformed", Some(format!("CSV header: {e}")))));
+                    return Ok(());
+                }
+            };
+            let col = |name: &str| headers.iter().position(|h| h == name);
+            let cols = [
+                col("title"),
+                col("company"),
+                col("location"),
+                col("body"),
+                col("url"),
+                col("posted_at"),
+                col("source"),
+                col("source_id"),
+            ];
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let line = reader.position().line() + 1;
+                let item = match reader.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let get = |i: usize| {
+                            cols[i].and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).into_owned())
+                        };
+                        if record.as_slice().len() > LINE_MAX {
+                            Err(reject(line, "too_long", Some(format!("a record of more than {LINE_MAX} bytes"))))
+                        } else if std::str::from_utf8(record.as_slice()).is_err() {
+                            Err(reject(line, "not_text", Some("not UTF-8".into())))
+                        } else {
+                            let raw = RawPosting {
+                                title: get(0),
+                                company: get(1),
+                                location: get(2),
+                                body: get(3),
+                                url: get(4),
+                                posted_at: get(5),
+                                source: get(6),
+                                source_id: get(7),
+                            };
+                            prepare(dict, raw, line, default_source, today)
+                        }
+                    }
+                    Err(e) if e.is_io_error() => return Err(std::io::Error::other(e.to_string())),
+                    Err(e) => Err(reject(line, "malformed", Some(format!("CSV: {e}")))),
+                };
+                if !emit(item) {
+                    break;
+                }
+            }
+        }
+        Format::Corpus => {
+            let mut text = String::new();
+            let mut limited = input.take(CORPUS_FILE_MAX + 1);
+            if limited.read_to_string(&mut text).is_err() {
+                emit(Err(reject(1, "not_text", Some("not UTF-8".into()))));
+                return Ok(());
+            }
+            if text.len() as u64 > CORPUS_FILE_MAX {
+                emit(Err(reject(1, "too_long", Some(format!("a corpus file of more than {CORPUS_FILE_MAX} bytes")))));
+                return Ok(());
+            }
+            let issue: serde_json::Value = match serde_json::from_str(&text) {
+                Ok(v) => v,
+                Err(e) => {
+                    emit(Err(reject(1, "malformed", Some(format!("JSON: {e}")))));
+                    return Ok(());
+                }
+            };
+            drop(text);
+            let month = issue.get("yearMonth").and_then(|v| v.as_str()).map(str::to_string);
+            let postings = issue.get("postings").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+            for (i, p) in postings.iter().enumerate() {
+                let raw = corpus_posting(p, month.as_deref());
+                if !emit(prepare(dict, raw, i as u64 + 1, default_source, today)) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `whoishiring-zh` posting as a [`RawPosting`]: `contact` and `author`
+/// are never read.
+pub fn corpus_posting(p: &serde_json::Value, issue_month: Option<&str>) -> RawPosting {
+    let s = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let body = s("rawContent").map(|b| b.replace("\r\n", "\n"));
+    let mut titles: Vec<String> = Vec::new();
+    for t in p.get("positions").and_then(|v| v.as_array()).into_iter().flatten() {
+        if let Some(t) = t.get("title").and_then(|v| v.as_str()).filter(|t| !t.trim().is_empty()) {
+            if !titles.iter().any(|x| x == t) {
+                titles.push(t.to_string());
+            }
+        }
+    }
+    let title = if titles.is_empty() {
+        body.as_deref()
+            .and_then(|b| b.lines().find(|l| !l.trim().is_empty()))
+            .map(|l| l.trim_start_matches('#').trim().to_string())
+    } else {
+        Some(titles.join(" / "))
+    };
+    let mut location: Vec<String> = p
+        .get("location")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    if p.get("isRemote").and_then(|v| v.as_bool()) == Some(true) {
+        location.push("remote".into());
+    }
+    let url = match (p.get("issueNumber").and_then(|v| v.as_i64()), p.get("commentId").and_then(|v| v.as_i64())) {
+        (Some(issue), Some(comment)) => {
+            Some(format!("https://github.com/ruanyf/weekly/issues/{issue}#issuecomment-{comment}"))
+        }
+        _ => None,
+    };
+    RawPosting {
+        title,
+        company: s("company"),
+        location: Some(location.join(" / ")),
+        body,
+        url,
+        posted_at: s("yearMonth").or(issue_month.map(str::to_string)),
+        source: Some("whoishiring-zh".into()),
+        source_id: s("id"),
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    read: u64,
+    new: u64,
+    updated: u64,
+    duplicates: u64,
+    rejected: u64,
+    rejections: Vec<Rejection>,
+}
+
+enum Outcome {
+    New,
+    Updated,
+    Duplicate,
+}
+
+/// Ingest a file (see [`Format::of_path`]).
+pub async fn ingest_path(db: &DatabaseConnection, dict: Arc<Dictionaries>, path: &Path) -> AppResult<RunReport> {
+    let (format, gz) = Format::of_path(path).ok_or_else(|| {
+        AppError::validation("file", "must end in .jsonl, .ndjson, .csv or .json (each optionally .gz)")
+    })?;
+    let file = std::fs::File::open(path).map_err(|e| AppError::validation("file", format!("cannot open: {e}")))?;
+    let input: Box<dyn Read + Send> =
+        if gz { Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file))) } else { Box::new(file) };
+    ingest(db, dict, &path.display().to_string(), format, input, "file").await
+}
+
+/// Ingest the vendored corpus when the postings table is empty (the
+/// embedded default's first start). `None` when there was nothing to do.
+pub async fn load_builtin_if_empty(db: &DatabaseConnection, dict: Arc<Dictionaries>) -> AppResult<Option<RunReport>> {
+    let b = backend(db);
+    let row = db.query_one_raw(stmt(b, "SELECT COUNT(*) AS n FROM postings", vec![])).await?;
+    let n: i64 = row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+    if n > 0 {
+        return Ok(None);
+    }
+    let input = Box::new(flate2::read::MultiGzDecoder::new(BUILTIN_CORPUS));
+    ingest(db, dict, "builtin:whoishiring-zh", Format::JsonLines, input, "whoishiring-zh").await.map(Some)
+}
+
+/// Ingest a stream and record the run.
+pub async fn ingest(
+    db: &DatabaseConnection,
+    dict: Arc<Dictionaries>,
+    label: &str,
+    format: Format,
+    input: Box<dyn Read + Send>,
+    default_source: &str,
+) -> AppResult<RunReport> {
+    let started = std::time::Instant::now();
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let b = backend(db);
+    let label = bounded(label, 300);
+    db.execute_raw(stmt(
+        b,
+        "INSERT INTO ingestion_runs (id, source, started_at, status, new, updated, duplicates, rejected) \
+         VALUES (?, ?, ?, 'running', 0, 0, 0, 0)",
+        vec![run_id.clone().into(), label.clone().into(), Utc::now().into()],
+    ))
+    .await?;
+
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(256);
+    let source = default_source.to_string();
+    let reader = tokio::task::spawn_blocking(move || {
+        read_records(&dict, format, input, &source, &mut |item| tx.blocking_send(item).is_ok())
+    });
+
+    let mut counts = Counts::default();
+    let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+    let mut failure: Option<AppError> = None;
+    loop {
+        let item = rx.recv().await;
+        let done = item.is_none();
+        match item {
+            Some(Ok(p)) => {
+                counts.read += 1;
+                batch.push(p);
+            }
+            Some(Err(r)) => {
+                counts.read += 1;
+                counts.rejected += 1;
+                if counts.rejections.len() < REPORT_REJECTIONS {
+                    counts.rejections.push(r);
+                }
+            }
+            None => {}
+        }
+        if batch.len() >= BATCH || (done && !batch.is_empty()) {
+            if let Err(e) = store_batch(db, &mut batch, &mut counts).await {
+                failure = Some(e);
+                break;
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    drop(rx);
+    let read_result = reader.await.map_err(|e| AppError::Internal(anyhow::anyhow!("ingestion reader: {e}")))?;
+    if failure.is_none() {
+        if let Err(e) = read_result {
+            counts.rejected += 1;
+            counts.rejections.push(reject(counts.read + 1, "malformed", Some(format!("unreadable input: {e}"))));
+        }
+    }
+    let status = if failure.is_some() { "failed" } else { "succeeded" };
+    let report = RunReport {
+        id: run_id.clone(),
+        source: label,
+        status: status.into(),
+        read: counts.read,
+        new: counts.new,
+        updated: counts.updated,
+        duplicates: counts.duplicates,
+        rejected: counts.rejected,
+        rejections: counts.rejections,
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+    let json =
+        serde_json::json!({ "read": report.read, "rejections": report.rejections, "duration_ms": report.duration_ms });
+    db.execute_raw(stmt(
+        b,
+        "UPDATE ingestion_runs SET finished_at = ?, status = ?, new = ?, updated = ?, duplicates = ?, rejected = ?, report = ? \
+         WHERE id = ?",
+        vec![
+            Utc::now().into(),
+            status.into(),
+            (report.new as i32).into(),
+            (report.updated as i32).into(),
+            (report.duplicates as i32).into(),
+            (report.rejected as i32).into(),
+            json.into(),
+            run_id.into(),
+        ],
+    ))
+    .await?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
+}
+
+async fn store_batch(db: &DatabaseConnection, batch: &mut Vec<Prepared>, counts: &mut Counts) -> AppResult<()> {
+    let txn = begin_write(db).await?;
+    for p in batch.drain(..) {
+        match store_one(&txn, &p).await? {
+            Outcome::New => counts.new += 1,
+            Outcome::Updated => counts.updated += 1,
+            Outcome::Duplicate => counts.duplicates += 1,
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+fn posting_values(p: &Prepared, now: DateTime<Utc>) -> Vec<Value> {
+    let (smin, smax, cur, per) = match p.salary {
+        Some((a, b, c, d)) => (a, b, Some(c.to_string()), Some(d.to_string())),
+        None => (None, None, None, None),
+    };
+    vec![
+        p.source.clone().into(),
+        p.source_id.clone().into(),
+        p.url.clone().into(),
+        p.canonical_url.clone().into(),
+        p.content_hash.clone().into(),
+        p.simhash.into(),
+        p.title.clone().into(),
+        p.company.clone().into(),
+        p.company_key.clone().into(),
+        p.location.clone().into(),
+        p.country.clone().into(),
+        p.region.clone().into(),
+        p.remote.into(),
+        p.min_years.into(),
+        p.max_years.into(),
+        p.level.into(),
+        p.employment_type.into(),
+        smin.into(),
+        smax.into(),
+        cur.into(),
+        per.into(),
+        p.posted_month.clone().into(),
+        p.posted_at.into(),
+        p.language.into(),
+        p.category.into(),
+        now.into(),
+    ]
+}
+
+const COLUMNS: &str =
+    "source, source_id, url, canonical_url, content_hash, simhash, title, company, company_key, location, \
+     country, region, remote, min_years, max_years, level, employment_type, salary_min, salary_max, salary_currency, \
+     salary_period, posted_month, posted_at, language, category, updated_at";
+
+async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcome> {
+    let b = backend(txn);
+    let one_id = |sql: &'static str, v: Vec<Value>| async move {
+        let row = txn.query_one_raw(stmt(b, sql, v)).await?;
+        Ok::<Option<i32>, AppError>(row.map(|r| r.try_get::<i32>("", "id")).transpose()?)
+    };
+    if one_id("SELECT id FROM postings WHERE content_hash = ? LIMIT 1", vec![p.content_hash.clone().into()])
+        .await?
+        .is_some()
+    {
+        return Ok(Outcome::Duplicate);
+    }
+    let now = Utc::now();
+    if let Some(url) = &p.canonical_url {
+        let found = txn
+            .query_one_raw(stmt(
+                b,
+                "SELECT id, CASE WHEN posted_at > ? THEN 1 ELSE 0 END AS newer FROM postings WHERE canonical_url = ? LIMIT 1",
+                vec![p.posted_at.into(), url.clone().into()],
+            ))
+            .await?;
+        if let Some(row) = found {
+            let id: i32 = row.try_get("", "id")?;
+            if row.try_get::<i32>("", "newer")? == 1 {
+                // An older copy of a posting we hold a newer version of.
+                return Ok(Outcome::Duplicate);
+            }
+            // The same posting, edited at its source: take the new content.
+            let set = COLUMNS.split(", ").map(|c| format!("{} = ?", c.trim())).collect::<Vec<_>>().join(", ");
+            let mut values = posting_values(p, now);
+            values.push(id.into());
+            txn.execute_raw(stmt(b, &format!("UPDATE postings SET {set} WHERE id = ?"), values)).await?;
+            txn.execute_raw(stmt(b, "DELETE FROM posting_technologies WHERE posting_id = ?", vec![id.into()])).await?;
+            insert_technologies(txn, id, &p.technologies).await?;
+            return Ok(Outcome::Updated);
+        }
+    }
+    let rows = txn
+        .query_all_raw(stmt(
+            b,
+            "SELECT simhash FROM postings WHERE company_key = ? AND posted_month = ?",
+            vec![p.company_key.clone().into(), p.posted_month.clone().into()],
+        ))
+        .await?;
+    for r in rows {
+        let h: i64 = r.try_get("", "simhash")?;
+        if market::near_duplicate(h as u64, p.simhash as u64) {
+            return Ok(Outcome::Duplicate);
+        }
+    }
+    let marks = vec!["?"; 27].join(", ");
+    let mut values = posting_values(p, now);
+    values.push(now.into());
+    let row = txn
+        .query_one_raw(stmt(
+            b,
+            &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES ({marks}) RETURNING id"),
+            values,
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("INSERT … RETURNING gave no row")))?;
+    let id: i32 = row.try_get("", "id")?;
+    insert_technologies(txn, id, &p.technologies).await?;
+    Ok(Outcome::New)
+}
+
+async fn insert_technologies(txn: &impl ConnectionTrait, id: i32, techs: &[(String, &'static str)]) -> AppResult<()> {
+    if techs.is_empty() {
+        return Ok(());
+    }
+    let marks = vec!["(?, ?, ?)"; techs.len()].join(", ");
+    let mut values: Vec<Value> = Vec::with_capacity(techs.len() * 3);
+    for (t, r) in techs {
+        values.push(id.into());
+        values.push(t.clone().into());
+        values.push((*r).into());
+    }
+    txn.execute_raw(stmt(
+        backend(txn),
+        &format!("INSERT INTO posting_technologies (posting_id, tech_id, requirement) VALUES {marks}"),
+        values,
+    ))
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_canonical() {
+        assert_eq!(
+            canonical_url("HTTPS://WWW.Example.com/jobs/42/?utm_source=x&b=2&a=1#apply").as_deref(),
+            Some("https://example.com/jobs/42?a=1&b=2#apply")
+        );
+        assert_eq!(canonical_url("mailto:x@y.z"), None);
+    }
+
+    #[test]
+    fn personal_data_is_removed() {
+        let s = redact("Mail hr@example.com or hr [at] example.co.kr, call 010-1234-5678, 微信: abc_12345");
+        assert!(!s.contains("example"), "{s}");
+        assert!(!s.contains("1234"), "{s}");
+        assert!(!s.contains("abc_12345"), "{s}");
+        assert_eq!(redact("Rust, C#, .NET, 3+ years"), "Rust, C#, .NET, 3+ years");
+    }
+
+    #[test]
+    fn long_lines_are_skipped_whole() {
+        let input = format!("short\n{}\nnext\nlast", "x".repeat(100));
+        let mut r = std::io::Cursor::new(input.into_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(next_line(&mut r, 10, &mut buf).unwrap(), Some(Some(())));
+        assert_eq!(buf, b"short");
+        assert_eq!(next_line(&mut r, 10, &mut buf).unwrap(), Some(None));
+        assert_eq!(next_line(&mut r, 10, &mut buf).unwrap(), Some(Some(())));
+        assert_eq!(buf, b"next");
+        assert_eq!(next_line(&mut r, 10, &mut buf).unwrap(), Some(Some(())));
+        assert_eq!(buf, b"last");
+        assert_eq!(next_line(&mut r, 10, &mut buf).unwrap(), None);
+    }
+}

@@ -1,0 +1,372 @@
+//! The job market: ingestion with de-duplication and rejections, exact
+//! aggregates on a known fixture (the same numbers on SQLite and
+//! PostgreSQL), the API's answers to bad input, matching a posting against
+//! a signed-in user's imported profile with receipts, my market fit, and
+//! escaping of posting-supplied text in the pages.
+
+use crate::helpers::{Jar, TestApp};
+use crate::imports::{get_json, import, post_json, signed_in_as};
+use app::market::ssr::ingest::{ingest, Format, RunReport};
+use serde_json::{json, Value};
+use standins::github::fixtures::{Account, Repo};
+use std::sync::Arc;
+
+db_tests!(
+    ingestion_deduplicates_updates_and_rejects_with_reasons,
+    aggregates_are_exact_on_a_known_fixture,
+    bad_queries_and_texts_get_clear_4xx,
+    a_posting_matches_my_profile_with_receipts,
+    my_market_fit_has_three_groups,
+    posting_text_is_escaped_in_pages,
+    csv_rows_are_ingested_like_json_lines,
+);
+
+fn line(title: &str, body: &str, company: &str, location: &str, url: &str, posted: &str) -> String {
+    json!({ "title": title, "body": body, "company": company, "location": location, "url": url,
+            "posted_at": posted, "source": "fixture", "contact": "hr@example.com", "author": "someone" })
+    .to_string()
+}
+
+const KO_BACKEND: &str = "서비스 백엔드를 함께 만들 개발자를 찾습니다.\n\n자격요건\n- Rust 실무 경험 3년 이상\n- PostgreSQL\n\n우대사항\n- Kubernetes 운영 경험";
+const EN_BACKEND: &str = "We build payment services for small shops across Korea and Japan, and we run them ourselves in production. Our team of twelve engineers owns every service from design to on-call, reviews each other's code and ships several times a day.\n\nRequirements:\n- 3+ years of Rust\n- PostgreSQL\n- Docker\n\nNice to have:\n- Kafka";
+const EN_FRONTEND: &str = "Our product team ships a design tool used by thousands of studios every day.\n\nRequirements:\n- React\n- TypeScript\n\nNice to have:\n- GraphQL";
+
+/// Ten lines: three new postings (Korean backend, English backend, English
+/// frontend), an exact duplicate (case and spacing), a near-duplicate (one
+/// word changed, same company and month, another URL), an update (the
+/// frontend posting's URL with new content), and four rejections.
+fn fixture() -> String {
+    let near = EN_BACKEND.replace("twelve", "fourteen");
+    let updated = format!("{EN_FRONTEND}\n- Next.js");
+    [
+        line("백엔드 개발자 (Rust)", KO_BACKEND, "가나다랩", "서울 강남구", "https://jobs.example.kr/1", "2026-01-15"),
+        line(
+            "Backend Engineer",
+            EN_BACKEND,
+            "Acme",
+            "Pangyo, Gyeonggi",
+            "https://acme.example.com/jobs/2?utm_source=x",
+            "2026-02-01",
+        ),
+        line(
+            "Frontend Engineer",
+            EN_FRONTEND,
+            "Beta",
+            "Seoul (remote possible)",
+            "https://beta.example.com/jobs/3",
+            "2026-02-10",
+        ),
+        line(
+            "백엔드  개발자 (RUST)",
+            &KO_BACKEND.to_uppercase().replace('\n', "\n\n"),
+            "가나다랩",
+            "서울",
+            "https://elsewhere.example/9",
+            "2026-01-20",
+        ),
+        line("Backend Engineer", &near, "Acme", "Pangyo", "https://acme.example.com/jobs/2-copy", "2026-02-03"),
+        line("Frontend Engineer", &updated, "Beta", "Seoul", "https://BETA.example.com/jobs/3/", "2026-02-11"),
+        json!({ "body": "no title here", "company": "X" }).to_string(),
+        json!({ "title": "Empty", "body": "   " }).to_string(),
+        "{ this is not json".to_string(),
+        json!({ "title": "Huge", "body": "x".repeat(60 * 1024) }).to_string(),
+    ]
+    .join("\n")
+}
+
+async fn ingest_text(app: &TestApp, text: String, format: Format) -> RunReport {
+    let dict = Arc::clone(&app.state.dict);
+    ingest(&app.state.db, dict, "test fixture", format, Box::new(std::io::Cursor::new(text.into_bytes())), "file")
+        .await
+        .expect("ingestion ran")
+}
+
+async fn ingested(app: &TestApp) -> RunReport {
+    ingest_text(app, fixture(), Format::JsonLines).await
+}
+
+async fn ingestion_deduplicates_updates_and_rejects_with_reasons(app: TestApp) {
+    let report = ingested(&app).await;
+    assert_eq!(report.status, "succeeded");
+    assert_eq!(
+        (report.read, report.new, report.updated, report.duplicates, report.rejected),
+        (10, 3, 1, 2, 4),
+        "{report}"
+    );
+    let reasons: Vec<(u64, &str)> = report.rejections.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    assert_eq!(reasons, vec![(7, "no_title"), (8, "empty_body"), (9, "malformed"), (10, "too_long")]);
+
+    // Ingesting the same file again finds everything known.
+    let again = ingest_text(&app, fixture(), Format::JsonLines).await;
+    assert_eq!((again.new, again.updated, again.duplicates, again.rejected), (0, 0, 6, 4), "{again}");
+
+    // The run is recorded, and no contact or author is stored anywhere.
+    let (_, cats) = get_json(&app, &Jar::default(), "/api/v1/market/categories").await;
+    assert_eq!(cats["total_postings"], 3, "{cats}");
+    use sea_orm::ConnectionTrait;
+    let b = app.state.db.get_database_backend();
+    let runs = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            b,
+            "SELECT COUNT(*) AS n FROM ingestion_runs WHERE status = 'succeeded'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(runs.try_get::<i64>("", "n").unwrap(), 2);
+    let cols = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(b, "SELECT * FROM postings LIMIT 1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .column_names();
+    assert!(!cols.iter().any(|c| c.contains("contact") || c.contains("author")), "{cols:?}");
+}
+
+fn tech<'a>(top: &'a Value, id: &str) -> &'a Value {
+    top["top"].as_array().unwrap().iter().find(|t| t["tech_id"] == id).unwrap_or_else(|| panic!("{id} in {top}"))
+}
+
+async fn aggregates_are_exact_on_a_known_fixture(app: TestApp) {
+    ingested(&app).await;
+    let anon = Jar::default();
+    let (status, cats) = get_json(&app, &anon, "/api/v1/market/categories").await;
+    assert_eq!(status, 200);
+    let count = |code: &str| {
+        cats["categories"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["postings"].clone()
+    };
+    assert_eq!((count("backend"), count("frontend"), count("ml")), (json!(2), json!(1), json!(0)), "{cats}");
+
+    let (status, top) = get_json(&app, &anon, "/api/v1/market/top?category=backend").await;
+    assert_eq!(status, 200, "{top}");
+    assert_eq!(top["total_postings"], 2);
+    assert_eq!((top["first_month"].as_str(), top["last_month"].as_str()), (Some("2026-01"), Some("2026-02")));
+    let rust = tech(&top, "rust");
+    assert_eq!(
+        (rust["postings"].as_i64(), rust["required"].as_i64(), rust["share"].as_f64()),
+        (Some(2), Some(2), Some(1.0)),
+        "{top}"
+    );
+    let pg = tech(&top, "postgresql");
+    assert_eq!((pg["postings"].as_i64(), pg["required"].as_i64()), (Some(2), Some(2)));
+    let k8s = tech(&top, "kubernetes");
+    assert_eq!(
+        (k8s["postings"].as_i64(), k8s["preferred"].as_i64(), k8s["share"].as_f64()),
+        (Some(1), Some(1), Some(0.5))
+    );
+    let kafka = tech(&top, "kafka");
+    assert_eq!(kafka["preferred"], 1);
+    // Most asked first, ties by id.
+    assert_eq!(top["top"][0]["tech_id"], "postgresql");
+    assert_eq!(top["top"][1]["tech_id"], "rust");
+    // Rust and PostgreSQL are asked together twice.
+    assert_eq!(
+        top["pairs"][0],
+        json!({ "a": "postgresql", "a_name": "PostgreSQL", "b": "rust", "b_name": "Rust", "postings": 2 })
+    );
+    let regions: Vec<(String, i64)> = top["by_region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["key"].as_str().unwrap().into(), b["postings"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(regions, vec![("gyeonggi".into(), 1), ("seoul".into(), 1)]);
+    assert_eq!(top["sources"], json!([{ "source": "fixture", "postings": 2 }]));
+    assert!(top["credit"].as_str().unwrap().contains("darknight/whoishiring-insight"));
+
+    // The update took the frontend posting's new content (Next.js).
+    let (_, front) = get_json(&app, &anon, "/api/v1/market/top?category=frontend&experience=unspecified").await;
+    assert!(front["top"].as_array().unwrap().iter().any(|t| t["tech_id"] == "nextjs"), "{front}");
+    assert_eq!(tech(&front, "react")["required"], 1, "{front}");
+
+    // Filters: region, level, period (counted back from the newest month).
+    let (_, seoul) = get_json(&app, &anon, "/api/v1/market/top?region=seoul").await;
+    assert_eq!(seoul["total_postings"], 2, "{seoul}");
+    let (_, last) = get_json(&app, &anon, "/api/v1/market/top?period=1").await;
+    assert_eq!(last["total_postings"], 2, "February only: {last}");
+
+    let (status, trends) = get_json(&app, &anon, "/api/v1/market/trends?category=backend").await;
+    assert_eq!(status, 200, "{trends}");
+    assert_eq!(trends["months"], json!([{ "key": "2026-01", "postings": 1 }, { "key": "2026-02", "postings": 1 }]));
+    let rust = trends["series"].as_array().unwrap().iter().find(|s| s["tech_id"] == "rust").unwrap();
+    assert_eq!(rust["points"][0]["postings"], 1);
+    assert_eq!(rust["points"][1]["share"], 1.0);
+}
+
+async fn bad_queries_and_texts_get_clear_4xx(app: TestApp) {
+    let anon = Jar::default();
+    for (path, field) in [
+        ("/api/v1/market/top?category=astrology", "category"),
+        ("/api/v1/market/top?experience=wizard", "experience"),
+        ("/api/v1/market/top?period=0", "period"),
+        ("/api/v1/market/top?period=abc", "query"),
+        ("/api/v1/market/top?region=%3Cscript%3E", "region"),
+        ("/api/v1/market/trends?category=nope", "category"),
+    ] {
+        let (status, body) = get_json(&app, &anon, path).await;
+        assert_eq!(status, 422, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "validation_failed", "{path}");
+        assert!(body["error"]["fields"][field].is_string(), "{path}: {body}");
+    }
+    let (status, _) = get_json(&app, &anon, "/api/v1/me/market-fit?category=backend").await;
+    assert_eq!(status, 401);
+
+    let post = |body: Value| {
+        let app = &app;
+        async move { app.client.post(app.url("/api/v1/match")).json(&body).send().await.unwrap() }
+    };
+    let res = post(json!({ "text": "   " })).await;
+    assert_eq!(res.status(), 422);
+    let res = post(json!({ "text": "가".repeat(20_001) })).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.json::<Value>().await.unwrap()["error"]["fields"]["text"].as_str().unwrap().contains("20000"));
+    let res = post(json!({ "nope": 1 })).await;
+    assert_eq!(res.status(), 422);
+    let res = post(json!({ "text": "x".repeat(70 * 1024) })).await;
+    assert_eq!(res.status(), 413, "larger than the JSON limit");
+    // Signed out, a match still says what is asked, without coverage.
+    let res = post(json!({ "text": "Backend Engineer\nRequirements: Rust, PostgreSQL" })).await;
+    assert_eq!(res.status(), 200);
+    let r = res.json::<Value>().await.unwrap();
+    assert_eq!(r["signed_in"], false);
+    assert!(r["coverage"].is_null());
+    assert_eq!(r["technologies"][0]["proven"], Value::Null);
+}
+
+fn developer(id: u64, login: &str) -> Account {
+    Account::new(id, login).with_repo(
+        Repo::new("transit-api")
+            .description("Realtime subway arrivals API")
+            .language("Rust", 184_320)
+            .file("Cargo.toml", "[package]\nname='t'\n[dependencies]\naxum='0.8'\ntokio='1'\n")
+            .stars(12),
+    )
+}
+
+async fn a_posting_matches_my_profile_with_receipts(app: TestApp) {
+    let jar = signed_in_as(&app, developer(901, "matcher")).await;
+    import(&app, &jar).await;
+    let text =
+        "백엔드 개발자 채용\n\n자격요건\n- Rust 3년 이상\n- PostgreSQL\n\n우대사항\n- Axum 사용 경험\n- Kubernetes";
+    let res = post_json(&app, &jar, "/api/v1/match", &json!({ "text": text })).await;
+    assert_eq!(res.status(), 200);
+    let r = res.json::<Value>().await.unwrap();
+    assert_eq!(r["signed_in"], true);
+    assert_eq!(r["category"], "backend", "{r}");
+    let asked = |id: &str| {
+        r["technologies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["tech_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {r}"))
+    };
+    let rust = asked("rust");
+    assert_eq!((rust["requirement"].as_str(), rust["proven"].as_bool()), (Some("required"), Some(true)), "{r}");
+    assert_eq!(rust["evidence"][0]["repository"], "matcher/transit-api");
+    assert!(rust["evidence"][0]["url"].as_str().unwrap().ends_with("/matcher/transit-api"), "{rust}");
+    assert_eq!(
+        (asked("axum")["requirement"].as_str(), asked("axum")["proven"].as_bool()),
+        (Some("preferred"), Some(true))
+    );
+    assert_eq!(asked("postgresql")["proven"], false);
+    // Required first.
+    assert_eq!(r["technologies"][0]["requirement"], "required");
+    let c = &r["coverage"];
+    // Rust (3) + Axum (2) of Rust 3, PostgreSQL 3, Axum 2, Kubernetes 2 = 5/10.
+    assert_eq!((c["covered"].as_u64(), c["total"].as_u64(), c["score"].as_u64()), (Some(2), Some(4), Some(50)), "{r}");
+    assert_eq!(c["missing"], json!(["PostgreSQL", "Kubernetes"]));
+
+    // The page: a plain form post goes to the result's address, which holds
+    // what was found and never the text.
+    let res = app
+        .client
+        .post(app.url("/sfn/market/match"))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
+        .header("accept", "text/html")
+        .form(&[("text", text)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/market/match?t=") && to.contains("rust.r") && !to.contains("%EC%9E%90"), "{to}");
+    let html = app.client.get(app.url(&to)).header("cookie", jar.header()).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"coverage\""), "{html}");
+    assert!(
+        html.contains("https://github.com/matcher/transit-api") || html.contains("/matcher/transit-api\""),
+        "receipt link"
+    );
+}
+
+async fn my_market_fit_has_three_groups(app: TestApp) {
+    ingested(&app).await;
+    let jar = signed_in_as(&app, developer(902, "fitter")).await;
+    let (status, before) = get_json(&app, &jar, "/api/v1/me/market-fit?category=backend").await;
+    assert_eq!(status, 200);
+    assert_eq!(before["has_profile"], false);
+    import(&app, &jar).await;
+    let (status, fit) = get_json(&app, &jar, "/api/v1/me/market-fit?category=backend").await;
+    assert_eq!(status, 200, "{fit}");
+    let ids = |k: &str| {
+        fit[k].as_array().unwrap().iter().map(|i| i["tech_id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids("proven_in_demand"), vec!["rust"], "{fit}");
+    assert_eq!(fit["proven_in_demand"][0]["evidence"][0]["repository"], "fitter/transit-api");
+    assert!(ids("to_learn").starts_with(&["postgresql".to_string()]), "{fit}");
+    assert_eq!(fit["to_learn"][0]["postings"], 2);
+    assert!(ids("proven_rare").contains(&"axum".to_string()), "{fit}");
+    let html = app
+        .client
+        .get(app.url("/market/me?category=backend"))
+        .header("cookie", jar.header())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"fit-lead\"") && html.contains("fitter/transit-api"), "{html}");
+}
+
+async fn posting_text_is_escaped_in_pages(app: TestApp) {
+    let evil = "<script>alert(1)</script>";
+    let text = [
+        json!({ "title": format!("{evil} Backend Engineer"), "body": EN_BACKEND, "company": evil, "source": evil, "location": evil }),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let report = ingest_text(&app, text, Format::JsonLines).await;
+    assert_eq!(report.new, 1, "{report}");
+    let html = app.get("/market?category=backend").await.text().await.unwrap();
+    assert!(html.contains("data-testid=\"market-chart\""), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the source is shown, escaped");
+    assert!(!html.contains(evil), "never raw");
+    let html = app.get("/market/match?t=%3Cscript%3E.r,rust.r&c=%3Cb%3E&l=x").await.text().await.unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<b>"), "unknown codes are dropped");
+    assert!(html.contains("data-tech=\"rust\""), "{html}");
+}
+
+async fn csv_rows_are_ingested_like_json_lines(app: TestApp) {
+    let csv = format!(
+        "title,company,location,body,url,posted_at\n\
+         Backend Engineer,Acme,Seoul,\"{}\",https://acme.example.com/1,2026-03-01\n\
+         Frontend Engineer,Beta,Busan,\"{}\",,2026-03-02\n\
+         No body,Gamma,Seoul,,,2026-03-03\n",
+        EN_BACKEND.replace('"', "\"\""),
+        EN_FRONTEND
+    );
+    let report = ingest_text(&app, csv, Format::Csv).await;
+    assert_eq!((report.new, report.rejected), (2, 1), "{report}");
+    assert_eq!(report.rejections[0].reason, "empty_body");
+    let (_, top) = get_json(&app, &Jar::default(), "/api/v1/market/top?region=busan").await;
+    assert_eq!(top["total_postings"], 1, "{top}");
+}
