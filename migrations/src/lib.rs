@@ -10,6 +10,7 @@ mod m20261123_000007_job_checkpoints;
 mod m20261123_000008_resume_versions;
 mod m20261123_000009_market;
 mod m20261123_000010_sharing;
+mod m20261123_000011_comments;
 
 pub struct Migrator;
 
@@ -25,8 +26,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_generation_ledger::Migration),
             Box::new(m20261123_000007_job_checkpoints::Migration),
             Box::new(m20261123_000008_resume_versions::Migration),
-            Box::new(m20261123_000010_sharing::Migration),
             Box::new(m20261123_000009_market::Migration),
+            Box::new(m20261123_000010_sharing::Migration),
+            Box::new(m20261123_000011_comments::Migration),
         ]
     }
 }

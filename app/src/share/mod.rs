@@ -100,3 +100,72 @@ pub async fn toggle_like(id: String, slug: String, like: bool) -> Result<(), FnE
     sfn::redirect(&format!("/r/{slug}"));
     Ok(())
 }
+
+/// The comments on résumé `id` (empty when the reader cannot read it).
+#[server(prefix = "/sfn", endpoint = "comments")]
+pub async fn comments_of(id: String) -> Result<Vec<types::CommentView>, FnError> {
+    use crate::platform::ssr::error::AppError;
+    let state = sfn::state()?;
+    let user = sfn::caller(&state).await?;
+    match ssr::comments::list(&state, user.as_ref().map(|u| u.user_id.as_str()), &id).await {
+        Ok(c) => Ok(c),
+        Err(AppError::NotFound) => Ok(vec![]),
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// Comment on (or reply on) résumé `id`, shown at `/r/{slug}`.
+#[server(prefix = "/sfn", endpoint = "comments/post")]
+pub async fn post_comment(
+    id: String,
+    slug: String,
+    body: String,
+    parent_id: Option<String>,
+    anchor: Option<String>,
+) -> Result<(), FnError> {
+    use crate::platform::errors::ErrorCode;
+    use crate::platform::ssr::error::AppError;
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let req = types::NewComment { body: body.clone(), parent_id, anchor };
+    match ssr::comments::create(&state, &user.user_id, &id, &req).await {
+        Ok(_) => {
+            sfn::redirect(&format!("/r/{slug}#comments"));
+            Ok(())
+        }
+        Err(AppError::Validation { fields }) => Err(sfn::refuse(
+            FnError::new(ErrorCode::Invalid).with_value(body).with_suggestion(fields.into_values().next()),
+        )),
+        Err(e) => Err(sfn::internal(e)),
+    }
+}
+
+/// Delete comment `id` (mine, or on my résumé).
+#[server(prefix = "/sfn", endpoint = "comments/delete")]
+pub async fn delete_comment(id: String, slug: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    ssr::comments::delete(&state, &user.user_id, &id).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/r/{slug}#comments"));
+    Ok(())
+}
+
+/// Change my comment `id`.
+#[server(prefix = "/sfn", endpoint = "comments/edit")]
+pub async fn edit_comment(id: String, slug: String, body: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    ssr::comments::edit(&state, &user.user_id, &id, &body).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/r/{slug}#comments"));
+    Ok(())
+}
+
+/// Report comment `id` as abusive.
+#[server(prefix = "/sfn", endpoint = "comments/report")]
+pub async fn report_comment(id: String, slug: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    ssr::comments::report(&state, &user.user_id, &id, "").await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/r/{slug}#comments"));
+    Ok(())
+}

@@ -3,8 +3,9 @@
 //! sharing card on the résumé page (visibility, link, counts).
 
 use super::texts::texts;
+use super::types::CommentView;
 use super::types::{DayCount, PublicResume, ShareView, Shared, Visibility};
-use super::{shared_resume, SetSharing, ToggleLike};
+use super::{shared_resume, DeleteComment, EditComment, PostComment, ReportComment, SetSharing, ToggleLike};
 use crate::platform::i18n::use_i18n;
 use crate::platform::ui::{failure, ErrorNote};
 use leptos::prelude::*;
@@ -104,6 +105,7 @@ fn SharedBody(r: PublicResume) -> impl IntoView {
             </div>
             <crate::resume::pages::Document doc=r.document.clone() id=String::new() editable=false done=None />
             <p class="meta">{move || t().made_with}</p>
+            <Comments id=r.resume_id.clone() slug=r.slug.clone() doc=r.document.clone() />
         </section>
     }
 }
@@ -203,5 +205,196 @@ fn ViewsChart(days: Vec<DayCount>) -> impl IntoView {
                 </tbody>
             </table>
         </figure>
+    }
+}
+
+/// Text with its http(s) addresses as links (the rest stays text, escaped
+/// like all text).
+fn linkified(text: &str) -> impl IntoView {
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end();
+        if (word.starts_with("https://") || word.starts_with("http://")) && word.len() > 8 {
+            if !plain.is_empty() {
+                out.push(std::mem::take(&mut plain).into_any());
+            }
+            out.push(
+                view! { <a href=word.to_string() rel="nofollow ugc noopener noreferrer">{word.to_string()}</a> }
+                    .into_any(),
+            );
+            plain.push_str(&piece[word.len()..]);
+        } else {
+            plain.push_str(piece);
+        }
+    }
+    if !plain.is_empty() {
+        out.push(plain.into_any());
+    }
+    out
+}
+
+/// The places a comment can point at: the whole résumé, each section,
+/// each line (with its first words).
+fn anchors(doc: &serde_json::Value, t: &crate::resume::texts::ResumeText) -> Vec<(String, String)> {
+    let mut out = vec![];
+    if doc["basics"]["summary"].is_string() {
+        out.push(("summary".to_string(), t.summary.to_string()));
+    }
+    for (key, name) in [("work", t.work), ("projects", t.projects)] {
+        let Some(items) = doc[key].as_array() else { continue };
+        out.push((key.to_string(), name.to_string()));
+        for (i, item) in items.iter().enumerate() {
+            let title = item["name"].as_str().unwrap_or_default();
+            for (j, h) in item["highlights"].as_array().into_iter().flatten().enumerate() {
+                let words: String = h.as_str().unwrap_or_default().chars().take(40).collect();
+                out.push((format!("{key}.{i}.highlights.{j}"), format!("{name} · {title} · {words}")));
+            }
+        }
+    }
+    if doc["skills"].is_array() {
+        out.push(("skills".to_string(), t.skills.to_string()));
+    }
+    out
+}
+
+#[component]
+fn Comments(id: String, slug: String, doc: serde_json::Value) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || texts(i18n.lang());
+    let rt = move || crate::resume::texts::texts(i18n.lang());
+    let post = ServerAction::<PostComment>::new();
+    let del = ServerAction::<DeleteComment>::new();
+    let edit = ServerAction::<EditComment>::new();
+    let report = ServerAction::<ReportComment>::new();
+    let id2 = id.clone();
+    let data = Resource::new(move || id2.clone(), super::comments_of);
+    let me = crate::account::use_me();
+    let places = StoredValue::new(anchors(&doc, rt()));
+    let (slug, id) = (StoredValue::new(slug), StoredValue::new(id));
+    let label_of = move |anchor: &str| {
+        places
+            .with_value(|p| p.iter().find(|(a, _)| a == anchor).map(|(_, l)| l.clone()))
+            .unwrap_or_else(|| anchor.to_string())
+    };
+    let comment = move |c: CommentView, reply_form: bool| {
+        let cid = c.id.clone();
+        let (cid1, cid2, cid3) = (cid.clone(), cid.clone(), cid.clone());
+        view! {
+            <li class="comment" data-testid="comment" id=format!("c-{}", c.id)>
+                <p class="meta">
+                    <strong data-testid="comment-author">{c.author.clone()}</strong>
+                    " · " {c.created_at.chars().take(16).collect::<String>().replace('T', " ")}
+                    {c.edited.then(|| view! { " · " {move || t().edited} })}
+                    {c.anchor.clone().map(|a| view! { " · " <span class="badge" data-testid="comment-anchor" data-anchor=a.clone()>{label_of(&a)}</span> })}
+                </p>
+                <p class="comment-body" data-testid="comment-body">{linkified(&c.body)}</p>
+                <div class="comment-actions">
+                    {c.can_delete.then(|| { let v = view! {
+                        <ActionForm action=del attr:class="inline">
+                            <input type="hidden" name="id" value=cid1.clone() />
+                            <input type="hidden" name="slug" value=slug.get_value() />
+                            <button class="link-button danger" type="submit" data-testid="comment-delete">{move || t().delete}</button>
+                        </ActionForm>
+                        };
+                        v.into_any()
+                    })}
+                    {c.mine.then(|| { let v = view! {
+                        <details class="inline">
+                            <summary class="link-button">{move || t().edit}</summary>
+                            <ActionForm action=edit>
+                                <input type="hidden" name="id" value=cid2.clone() />
+                                <input type="hidden" name="slug" value=slug.get_value() />
+                                <textarea name="body" rows="3" maxlength="2000" required>{c.body.clone()}</textarea>
+                                <button class="button small" type="submit" data-testid="comment-save">{move || t().save}</button>
+                            </ActionForm>
+                        </details>
+                        };
+                        v.into_any()
+                    })}
+                    {(!c.mine).then(|| { let v = view! {
+                        <ActionForm action=report attr:class="inline">
+                            <input type="hidden" name="id" value=cid3.clone() />
+                            <input type="hidden" name="slug" value=slug.get_value() />
+                            <button class="link-button" type="submit" data-testid="comment-report">{move || t().report}</button>
+                        </ActionForm>
+                        };
+                        v.into_any()
+                    })}
+                </div>
+                {(!c.replies.is_empty()).then(|| { let v = view! {
+                    <ul class="replies">
+                        {c.replies.into_iter().map(|r| view! {
+                            <li class="comment reply" data-testid="reply">
+                                <p class="meta"><strong>{r.author.clone()}</strong> " · " {r.created_at.chars().take(16).collect::<String>().replace('T', " ")}</p>
+                                <p class="comment-body">{linkified(&r.body)}</p>
+                                {r.can_delete.then(|| view! {
+                                    <ActionForm action=del attr:class="inline">
+                                        <input type="hidden" name="id" value=r.id.clone() />
+                                        <input type="hidden" name="slug" value=slug.get_value() />
+                                        <button class="link-button danger" type="submit">{move || t().delete}</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    };
+                    v.into_any()
+                })}
+                {reply_form.then(|| { let v = view! {
+                    <details class="reply-form">
+                        <summary class="link-button" data-testid="reply-open">{move || t().reply}</summary>
+                        <ActionForm action=post>
+                            <input type="hidden" name="id" value=id.get_value() />
+                            <input type="hidden" name="slug" value=slug.get_value() />
+                            <input type="hidden" name="parent_id" value=cid.clone() />
+                            <label class="visually-hidden" for=format!("reply-{cid}")>{move || t().reply}</label>
+                            <textarea id=format!("reply-{cid}") name="body" rows="2" maxlength="2000" required data-testid="reply-body"></textarea>
+                            <button class="button small" type="submit" data-testid="reply-post">{move || t().reply}</button>
+                        </ActionForm>
+                    </details>
+                    };
+                    v.into_any()
+                })}
+            </li>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="comments no-print" id="comments" data-testid="comments">
+            <h2>{move || t().comments}</h2>
+            {failure(post).or_else(|| failure(del)).or_else(|| failure(edit)).or_else(|| failure(report)).map(|error| view! { <ErrorNote error /> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let signed_in = me.0.await.ok().flatten().is_some();
+                    let threads = data.await.unwrap_or_default();
+                    let list = if threads.is_empty() {
+                        view! { <p class="meta" data-testid="no-comments">{move || t().no_comments}</p> }.into_any()
+                    } else {
+                        view! { <ul class="comment-list">{threads.into_iter().map(|c| comment(c, signed_in)).collect_view()}</ul> }.into_any()
+                    };
+                    let form = if signed_in {
+                        view! {
+                            <ActionForm action=post attr:class="comment-form">
+                                <input type="hidden" name="id" value=id.get_value() />
+                                <input type="hidden" name="slug" value=slug.get_value() />
+                                <label for="comment-body">{move || t().comment_label}</label>
+                                <textarea id="comment-body" name="body" rows="3" maxlength="2000" required data-testid="comment-input"></textarea>
+                                <label for="comment-anchor">{move || t().anchor_label}</label>
+                                <select id="comment-anchor" name="anchor" data-testid="comment-anchor-select">
+                                    <option value="">{move || t().whole_resume}</option>
+                                    {places.with_value(|p| p.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }).collect_view())}
+                                </select>
+                                <button class="button" type="submit" data-testid="comment-post">{move || t().post}</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        let back = format!("/signin?return_to=%2Fr%2F{}", slug.get_value());
+                        view! { <p><a href=back data-testid="comment-signin">{move || t().sign_in_to_comment}</a></p> }.into_any()
+                    };
+                    view! { {list} {form} }.into_any()
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -3,6 +3,18 @@
 use crate::platform::i18n::Lang;
 
 pub struct ShareText {
+    pub comments: &'static str,
+    pub no_comments: &'static str,
+    pub comment_label: &'static str,
+    pub anchor_label: &'static str,
+    pub whole_resume: &'static str,
+    pub post: &'static str,
+    pub reply: &'static str,
+    pub delete: &'static str,
+    pub edit: &'static str,
+    pub edited: &'static str,
+    pub report: &'static str,
+    pub sign_in_to_comment: &'static str,
     pub share_title: &'static str,
     pub visibility: &'static str,
     pub private: &'static str,
@@ -29,6 +41,18 @@ pub struct ShareText {
 }
 
 static KO: ShareText = ShareText {
+    comments: "의견",
+    no_comments: "아직 의견이 없습니다.",
+    comment_label: "의견 남기기",
+    anchor_label: "어디에 대한 의견인가요",
+    whole_resume: "이력서 전체",
+    post: "남기기",
+    reply: "답글",
+    delete: "삭제",
+    edit: "고치기",
+    edited: "고침",
+    report: "신고",
+    sign_in_to_comment: "로그인하고 의견 남기기",
     share_title: "공유",
     visibility: "공개 범위",
     private: "비공개 (나만)",
@@ -55,6 +79,18 @@ static KO: ShareText = ShareText {
 };
 
 static EN: ShareText = ShareText {
+    comments: "Comments",
+    no_comments: "No comments yet.",
+    comment_label: "Leave a comment",
+    anchor_label: "About",
+    whole_resume: "The whole résumé",
+    post: "Post",
+    reply: "Reply",
+    delete: "Delete",
+    edit: "Edit",
+    edited: "edited",
+    report: "Report",
+    sign_in_to_comment: "Sign in to comment",
     share_title: "Sharing",
     visibility: "Who can read it",
     private: "Private (only me)",

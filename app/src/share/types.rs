@@ -110,3 +110,56 @@ pub enum Shared {
     Found(Box<PublicResume>),
     Moved(String),
 }
+
+/// A comment as readers see it; top-level ones carry their replies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CommentView {
+    pub id: String,
+    /// The author's nickname.
+    pub author: String,
+    pub body: String,
+    /// Where it points now: the line it was written on (found again by its
+    /// text after edits), else its section; `None` for the whole résumé.
+    pub anchor: Option<String>,
+    /// The anchored line's text, when the line still exists.
+    pub anchor_text: Option<String>,
+    pub created_at: String,
+    pub edited: bool,
+    /// Written by the reader.
+    pub mine: bool,
+    /// The reader may delete it (theirs, or on their résumé).
+    pub can_delete: bool,
+    /// Replies (one level: a reply has none).
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
+    pub replies: Vec<CommentView>,
+}
+
+/// `POST /api/v1/resumes/{id}/comments`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewComment {
+    /// Plain text (links become links), at most 2,000 characters.
+    pub body: String,
+    /// Reply to this top-level comment.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// `summary`, `skills`, `work.0`, `projects.1.highlights.2`, …
+    #[serde(default)]
+    pub anchor: Option<String>,
+}
+
+/// `PATCH /api/v1/comments/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EditComment {
+    pub body: String,
+}
+
+/// `POST /api/v1/comments/{id}/report`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportComment {
+    #[serde(default)]
+    pub reason: String,
+}

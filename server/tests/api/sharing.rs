@@ -14,6 +14,7 @@ db_tests!(
     a_resume_is_private_until_shared_and_a_changed_slug_redirects,
     views_count_once_per_reader_per_hour_and_never_the_owner_or_bots,
     likes_are_one_per_user_and_exact_under_concurrency,
+    comments_thread_follow_their_line_and_only_their_authors_or_the_owner_remove_them,
 );
 
 const BROWSER: &str =
@@ -203,4 +204,100 @@ async fn likes_are_one_per_user_and_exact_under_concurrency(app: TestApp) {
     assert_eq!(res["likes"], 4, "unliking twice is unliking once");
     let (_, s) = get_json(&app, &jar, &format!("/api/v1/resumes/{id}/share")).await;
     assert_eq!(s["likes"], 4);
+}
+
+async fn send(app: &TestApp, jar: &Jar, method: reqwest::Method, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .request(method, app.url(path))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn comments_thread_follow_their_line_and_only_their_authors_or_the_owner_remove_them(app: TestApp) {
+    use reqwest::Method;
+    let (owner, id) = written(&app, 1031, "commented").await;
+    let path = format!("/api/v1/resumes/{id}/comments");
+    let alice = signed_in_as(&app, Account::new(1032, "alice")).await;
+    // Private: no comments, no reading them.
+    assert_eq!(send(&app, &alice, Method::POST, &path, json!({ "body": "hi" })).await.status(), 404);
+    assert_eq!(read(&app, None, &path, BROWSER).await.status(), 404);
+    let res = share(&app, &owner, &id, json!({ "visibility": "unlisted", "slug": "commented-cv" })).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(get_json(&app, &alice, &path).await, (200, json!([])));
+
+    // A comment on the first project's first line, with an XSS payload and a link.
+    let (_, r) = get_json(&app, &owner, &format!("/api/v1/resumes/{id}")).await;
+    let line = r["document"]["projects"][0]["highlights"][0].as_str().unwrap().to_string();
+    let body = "<script>alert(1)</script> 좋은 줄이에요 https://example.com/x";
+    let res =
+        send(&app, &alice, Method::POST, &path, json!({ "body": body, "anchor": "projects.0.highlights.0" })).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let threads = res.json::<Value>().await.unwrap();
+    let first = threads[0]["id"].as_str().unwrap().to_string();
+    assert_eq!((threads[0]["body"].as_str(), threads[0]["anchor_text"].as_str()), (Some(body), Some(line.as_str())));
+    // A reply, and a reply to the reply (it joins the thread: one level).
+    let bob = signed_in_as(&app, Account::new(1033, "bob")).await;
+    let res = send(&app, &bob, Method::POST, &path, json!({ "body": "동의합니다", "parent_id": first })).await;
+    let reply = res.json::<Value>().await.unwrap()[0]["replies"][0]["id"].as_str().unwrap().to_string();
+    let res = send(&app, &alice, Method::POST, &path, json!({ "body": "감사합니다", "parent_id": reply })).await;
+    let threads = res.json::<Value>().await.unwrap();
+    assert_eq!((threads.as_array().unwrap().len(), threads[0]["replies"].as_array().unwrap().len()), (1, 2));
+
+    // The owner moves the line down: the anchor follows it.
+    let mut doc = r["document"].clone();
+    doc["projects"][0]["highlights"].as_array_mut().unwrap().insert(0, json!("A new first line"));
+    doc["projects"][0]["x-highlight-evidence"].as_array_mut().unwrap().insert(0, json!([]));
+    let v = r["version"].as_i64().unwrap();
+    let res = crate::editing::put(&app, &owner, &id, Some(&format!("\"{v}\"")), &json!({ "document": doc })).await;
+    assert_eq!(res.status(), 200);
+    let (_, threads) = get_json(&app, &bob, &path).await;
+    assert_eq!(threads[0]["anchor"], "projects.0.highlights.1");
+
+    // The page shows it escaped, the link as a link.
+    let html = read(&app, Some(&bob), "/r/commented-cv", BROWSER).await.text().await.unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; 좋은 줄이에요"), "escaped");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("href=\"https://example.com/x\" rel=\"nofollow ugc noopener noreferrer\""), "{html}");
+
+    // Bad input: empty, 100 KB, a bad anchor, a parent from elsewhere.
+    for (body, field) in [
+        (json!({ "body": "   " }), "body"),
+        (json!({ "body": "가".repeat(2001) }), "body"),
+        (json!({ "body": "x", "anchor": "../../etc" }), "anchor"),
+        (json!({ "body": "x", "parent_id": "00000000-0000-0000-0000-000000000000" }), "parent_id"),
+    ] {
+        let res = send(&app, &bob, Method::POST, &path, body.clone()).await;
+        assert_eq!(res.status(), 422, "{body}");
+        assert!(res.json::<Value>().await.unwrap()["error"]["fields"][field].is_string(), "{body}");
+    }
+    let res = send(&app, &bob, Method::POST, &path, json!({ "body": "x".repeat(100 * 1024) })).await;
+    assert!(matches!(res.status().as_u16(), 413 | 422), "{}", res.status());
+
+    // Only the author edits; the author or the résumé's owner deletes.
+    let c = format!("/api/v1/comments/{first}");
+    assert_eq!(send(&app, &bob, Method::PATCH, &c, json!({ "body": "hacked" })).await.status(), 403);
+    assert_eq!(send(&app, &bob, Method::DELETE, &c, json!({})).await.status(), 403);
+    assert_eq!(send(&app, &alice, Method::PATCH, &c, json!({ "body": "고쳤어요" })).await.status(), 204);
+    assert_eq!(send(&app, &bob, Method::POST, &format!("{c}/report"), json!({ "reason": "spam" })).await.status(), 204);
+    assert_eq!(send(&app, &bob, Method::POST, &format!("{c}/report"), json!({ "reason": "spam" })).await.status(), 204);
+    let (_, threads) = get_json(&app, &bob, &path).await;
+    assert_eq!((threads[0]["body"].as_str(), threads[0]["edited"].as_bool()), (Some("고쳤어요"), Some(true)));
+    assert_eq!(send(&app, &owner, Method::DELETE, &c, json!({})).await.status(), 204);
+    let (_, threads) = get_json(&app, &bob, &path).await;
+    assert_eq!(threads, json!([]), "the thread and its replies are gone");
+
+    // A flood is stopped.
+    let mut last = 0;
+    for k in 0..12 {
+        last = send(&app, &bob, Method::POST, &path, json!({ "body": format!("flood {k}") })).await.status().as_u16();
+    }
+    assert_eq!(last, 429);
+
+    // Private again: the comments are not readable either.
+    share(&app, &owner, &id, json!({ "visibility": "private" })).await;
+    assert_eq!(get_json(&app, &bob, &path).await.0, 404);
 }

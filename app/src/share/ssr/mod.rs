@@ -1,6 +1,7 @@
 //! Sharing on the server: links and visibility, reading by link, likes,
 //! view counting.
 
+pub mod comments;
 pub mod entities;
 pub mod routes;
 pub mod service;

@@ -1,12 +1,15 @@
 //! `/api/v1/resumes/{id}/visibility`, `/share`, `/like` and `/api/v1/r/{slug}`:
 //! share a résumé by link, read a shared one, like it.
 
+use super::comments;
 use super::service::{self, Reader};
 use crate::account::ssr::extract::{AuthUser, Client, MaybeUser};
 use crate::platform::api::ErrorBody;
 use crate::platform::ssr::error::{AppError, AppResult};
 use crate::platform::ssr::state::AppState;
-use crate::share::types::{LikeState, PublicResume, ShareSettings, ShareView, Shared};
+use crate::share::types::{
+    CommentView, EditComment, LikeState, NewComment, PublicResume, ReportComment, ShareSettings, ShareView, Shared,
+};
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -21,6 +24,94 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_visibility))
         .routes(routes!(read))
         .routes(routes!(like, unlike))
+        .routes(routes!(comments_list, comment_create))
+        .routes(routes!(comment_edit, comment_delete))
+        .routes(routes!(comment_report))
+}
+
+/// The comments on a résumé you can read: threads (oldest first) with
+/// their replies, each with where it points now.
+#[utoipa::path(get, path = "/resumes/{id}/comments", tag = "sharing",
+    params(("id" = String, Path, description = "Résumé id")),
+    responses((status = 200, description = "Threads", body = Vec<CommentView>), (status = 404, description = "No such résumé you can read", body = ErrorBody)))]
+pub async fn comments_list(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<CommentView>>> {
+    Ok(Json(comments::list(&state, user.as_ref().map(|u| u.user_id.as_str()), &id).await?))
+}
+
+/// Comment on a résumé you can read, or reply to a comment (one level:
+/// a reply to a reply joins the thread). Optionally anchored to a section
+/// or a line. Plain text, at most 2,000 characters; 10 a minute.
+#[utoipa::path(post, path = "/resumes/{id}/comments", tag = "sharing",
+    params(("id" = String, Path, description = "Résumé id")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Posted; the threads as they are now", body = Vec<CommentView>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such résumé you can read", body = ErrorBody),
+        (status = 422, description = "Empty, too long, a bad anchor or parent (`fields`)", body = ErrorBody),
+        (status = 429, description = "Too many comments; wait a minute", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn comment_create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    body: Result<Json<NewComment>, axum::extract::rejection::JsonRejection>,
+) -> AppResult<Response> {
+    let Json(body) = body.map_err(|e| AppError::validation("body", e.body_text()))?;
+    comments::create(&state, &user.user_id, &id, &body).await?;
+    let threads = comments::list(&state, Some(&user.user_id), &id).await?;
+    Ok((StatusCode::CREATED, Json(threads)).into_response())
+}
+
+/// Change your comment's text.
+#[utoipa::path(patch, path = "/comments/{id}", tag = "sharing",
+    params(("id" = String, Path, description = "Comment id")),
+    request_body = EditComment,
+    responses((status = 204, description = "Changed"), (status = 403, description = "Not yours", body = ErrorBody), (status = 404, description = "No such comment you can see", body = ErrorBody), (status = 422, description = "Empty or too long", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn comment_edit(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<EditComment>,
+) -> AppResult<StatusCode> {
+    comments::edit(&state, &user.user_id, &id, &body.body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete your comment, or any comment on your résumé (replies go with it).
+#[utoipa::path(delete, path = "/comments/{id}", tag = "sharing",
+    params(("id" = String, Path, description = "Comment id")),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Neither yours nor on your résumé", body = ErrorBody), (status = 404, description = "No such comment you can see", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn comment_delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    comments::delete(&state, &user.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Report a comment as abusive (once per user).
+#[utoipa::path(post, path = "/comments/{id}/report", tag = "sharing",
+    params(("id" = String, Path, description = "Comment id")),
+    request_body = ReportComment,
+    responses((status = 204, description = "Reported"), (status = 404, description = "No such comment you can see", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn comment_report(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<ReportComment>,
+) -> AppResult<StatusCode> {
+    comments::report(&state, &user.user_id, &id, &body.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// How the résumé is shared and read: visibility, link, views (total,

@@ -191,7 +191,7 @@ async fn likes(state: &AppState, resume_id: &str) -> AppResult<i64> {
 }
 
 /// The share row of a résumé `reader` may read: shared, or their own.
-async fn readable(state: &AppState, reader: Option<&str>, resume_id: &str) -> AppResult<resume::Model> {
+pub(crate) async fn readable(state: &AppState, reader: Option<&str>, resume_id: &str) -> AppResult<resume::Model> {
     let row = resume::Entity::find_by_id(resume_id.to_string()).one(&state.db).await?.ok_or(AppError::NotFound)?;
     if reader == Some(row.user_id.as_str()) {
         return Ok(row);
