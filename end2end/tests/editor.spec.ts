@@ -31,7 +31,8 @@ async function writtenResume(page: Page, projectName: string, nick: string): Pro
   await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
   for (let i = 0; i < 60 && (await page.getByTestId('writing').count()) > 0; i++) {
     await page.waitForTimeout(500);
-    await page.reload();
+    // The page reloads itself when the résumé is written; a reload racing it is aborted, harmlessly.
+    await page.reload().catch(() => {});
   }
   await expect(page.getByTestId('resume')).toHaveAttribute('data-status', 'ready');
   return page.url();

@@ -31,7 +31,8 @@ async function writtenResume(page: Page, projectName: string, nick: string): Pro
   await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
   for (let i = 0; i < 60 && (await page.getByTestId('writing').count()) > 0; i++) {
     await page.waitForTimeout(500);
-    await page.reload();
+    // The page reloads itself when the résumé is written; a reload racing it is aborted, harmlessly.
+    await page.reload().catch(() => {});
   }
   await expect(page.getByTestId('resume')).toHaveAttribute('data-status', 'ready');
   return page.url();
@@ -79,4 +80,34 @@ test('share by link: private until shared, a reader sees it and is counted, a ch
   expect(res?.status()).toBe(404);
   await expect(rp.getByTestId('shared-missing')).toBeVisible();
   await reader.close();
+});
+
+test('comments on a shared résumé: a thread on a line, a reply, escaped text, delete', async ({ page }, info) => {
+  await writtenResume(page, info.project.name, `cm_${info.project.name}`);
+  await ready(page, info.project.name);
+  const card = page.getByTestId('share-card');
+  await card.getByTestId('visibility-public').check();
+  await card.getByTestId('slug').fill(`cm-cv-${info.project.name}`);
+  await card.getByTestId('share-save').click();
+  await expect(page.getByTestId('share-card')).toHaveAttribute('data-visibility', 'public');
+  await page.goto(`${plain}/r/cm-cv-${info.project.name}`);
+  await ready(page, info.project.name);
+  await expect(page.getByTestId('no-comments')).toBeVisible();
+
+  await page.getByTestId('comment-input').fill('<b>굵게?</b> 이 줄은 숫자가 있으면 좋겠어요 https://example.com/tip');
+  await page.getByTestId('comment-anchor-select').selectOption({ index: 3 });
+  await page.getByTestId('comment-post').click();
+  const comment = page.getByTestId('comment').first();
+  await expect(comment.getByTestId('comment-body')).toContainText('<b>굵게?</b> 이 줄은 숫자가 있으면 좋겠어요');
+  await expect(comment.locator('b')).toHaveCount(0);
+  await expect(comment.getByRole('link', { name: 'https://example.com/tip' })).toHaveAttribute('rel', /nofollow/);
+  await expect(comment.getByTestId('comment-anchor')).toBeVisible();
+
+  await comment.getByTestId('reply-open').click();
+  await comment.getByTestId('reply-body').fill('좋은 의견 감사합니다');
+  await comment.getByTestId('reply-post').click();
+  await expect(page.getByTestId('reply')).toContainText('좋은 의견 감사합니다');
+
+  await page.getByTestId('comment').first().getByTestId('comment-delete').click();
+  await expect(page.getByTestId('no-comments')).toBeVisible();
 });
