@@ -9,6 +9,7 @@ mod helpers;
 
 mod auth;
 mod editing;
+mod import_props;
 mod imports;
 mod instances;
 mod jobs;
