@@ -129,7 +129,11 @@ pub async fn limit_bodies(req: Request, next: Next) -> Response {
     let too_large = || app::platform::ssr::error::AppError::TooLarge { limit_bytes: limit }.into_response();
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return too_large();
+        // The body stays unread, so this connection cannot carry another
+        // request: say so, or a client reusing it fails its next request.
+        let mut res = too_large();
+        res.headers_mut().insert(header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+        return res;
     }
     let (parts, body) = req.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
