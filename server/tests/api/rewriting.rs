@@ -389,15 +389,16 @@ async fn a_long_korean_resume_saves_through_the_editors_endpoint(app: TestApp) {
     doc["projects"][0]["highlights"] = Value::Array((0..60).map(|k| json!(format!("{line} ({k})"))).collect());
     doc["projects"][0]["x-highlight-evidence"] = Value::Array((0..60).map(|_| json!([])).collect());
     let body = doc.to_string();
-    let res = app
-        .client
-        .post(app.url("/sfn/resumes/save"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .form(&[("id", id.as_str()), ("version", "1"), ("document", body.as_str()), ("rewrite", "false")])
-        .send()
-        .await
-        .unwrap();
+    // As the editor saves: the server function, form-encoded, from version 1.
+    let save_from_v1 = || {
+        app.client
+            .post(app.url("/sfn/resumes/save"))
+            .header("cookie", jar.header())
+            .header("origin", &app.address)
+            .form(&[("id", id.as_str()), ("version", "1"), ("document", body.as_str()), ("rewrite", "false")])
+            .send()
+    };
+    let res = save_from_v1().await.unwrap();
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     assert_eq!(res.text().await.unwrap().trim(), "2");
     let (_, r) = get_json(&app, &jar, &format!("/api/v1/resumes/{id}")).await;
@@ -405,15 +406,7 @@ async fn a_long_korean_resume_saves_through_the_editors_endpoint(app: TestApp) {
 
     // The same save again, from the old version: a conflict the page can
     // act on (409 with the current version), not a server failure.
-    let res = app
-        .client
-        .post(app.url("/sfn/resumes/save"))
-        .header("cookie", jar.header())
-        .header("origin", &app.address)
-        .form(&[("id", id.as_str()), ("version", "1"), ("document", body.as_str()), ("rewrite", "false")])
-        .send()
-        .await
-        .unwrap();
+    let res = save_from_v1().await.unwrap();
     assert_eq!(res.status(), 409);
     let text = res.text().await.unwrap();
     assert!(text.contains("version_conflict") && text.contains('2'), "{text}");

@@ -224,8 +224,7 @@ pub async fn read(state: &AppState, slug: &str, reader: &Reader<'_>) -> AppResul
             let now =
                 resume_share::Entity::find_by_id(old.resume_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
             // Moving is no hint either: a private résumé's old link is 404 too.
-            let row = readable(state, reader.user_id, &now.resume_id).await?;
-            let _ = row;
+            readable(state, reader.user_id, &now.resume_id).await?;
             return Ok(Shared::Moved(now.slug));
         }
     };
