@@ -113,6 +113,8 @@ pub fn body_limit(method: &axum::http::Method, path: &str, content_type: Option<
         // makes Korean text up to three times longer.
         (&Method::POST, "/sfn/resumes/save" | "/sfn/resumes/import") => 1536 * KB,
         (&Method::POST, "/resumes/import-file") => 520 * KB,
+        // Job postings an administrator uploads (multipart framing included).
+        (&Method::POST, "/api/v1/admin/postings/import") => app::market::ssr::admin::UPLOAD_MAX + 64 * KB,
         (&Method::POST, p) if p.starts_with("/resumes/") && p.contains("/sections/") => 512 * KB,
         _ if is_form => 16 * KB,
         _ => 64 * KB,

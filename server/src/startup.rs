@@ -201,6 +201,15 @@ pub fn worker(state: &AppState, shutdown_grace: Duration) -> Worker {
     )
     .register(GENERATE_KIND, ResumeHandler(state.writer.clone()))
     .register(SECTION_KIND, ResumeHandler(state.writer.clone()))
+    .register(
+        app::market::ssr::runs::INGEST_KIND,
+        app::market::ssr::runs::IngestHandler {
+            db: state.db.clone(),
+            http: state.http.clone(),
+            dict: state.dict.clone(),
+            market: state.settings.market.clone(),
+        },
+    )
 }
 
 /// The whole HTTP surface.
@@ -372,6 +381,7 @@ pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<(
     let shutdown = CancellationToken::new();
     let worker = worker(&state, grace).spawn(shutdown.clone());
     let flusher = tokio::spawn(app::share::ssr::views::flush_loop(state.clone(), shutdown.clone()));
+    let scheduler = app::market::ssr::schedule::spawn(state.clone(), shutdown.clone());
     let signal = {
         let shutdown = shutdown.clone();
         async move {
@@ -384,6 +394,9 @@ pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<(
     shutdown.cancel();
     let _ = tokio::time::timeout(grace, worker).await;
     let _ = tokio::time::timeout(grace, flusher).await;
+    if let Some(scheduler) = scheduler {
+        let _ = tokio::time::timeout(grace, scheduler).await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -2,5 +2,6 @@
 //! real wire formats, for the integration and browser tests (and for trying
 //! the product offline). Never linked into the server.
 
+pub mod boards;
 pub mod github;
 pub mod llm;

@@ -23,6 +23,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "account", description = "The signed-in user's account, sign-in methods and sessions"),
         (name = "profile", description = "GitHub import, the skill profile with its evidence, and the anonymous preview"),
         (name = "market", description = "Job-market insight: technologies postings ask for, by category, over time; matching a posting and my fit"),
+        (name = "admin", description = "Administrators only (`auth.admins`): job-posting ingestion — upload a file, run a job board or feed now, read each run's report"),
         (name = "resumes", description = "Evidence-linked résumés written from the skill profile, streamed, exported as JSON Resume"),
         (name = "sharing", description = "A résumé's link and visibility, reading it by link (view counts), likes"),
         (name = "jobs", description = "Background jobs (imports, résumés being written): status and server-sent progress"),
@@ -69,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(app::profile::ssr::routes::router())
         .merge(app::github::ssr::preview_route::router())
         .merge(app::market::ssr::routes::router())
+        .merge(app::market::ssr::admin::router())
         .merge(app::resume::ssr::routes::router())
         .merge(app::share::ssr::routes::router())
         .merge(app::platform::ssr::job_routes::router())

@@ -14,6 +14,7 @@ mod imports;
 mod instances;
 mod jobs;
 mod market;
+mod market_sources;
 mod ops;
 mod outage;
 mod pages;

@@ -2,6 +2,7 @@
 //! trying the import offline:
 //!
 //!     standins --github 127.0.0.1:3192 [--latency-ms 1500] [--llm 127.0.0.1:3193]
+//!              [--boards 127.0.0.1:3194]
 //!
 //! It serves the `octocat` account (signs in through OAuth with any
 //! browser that reaches it) with a handful of realistic repositories, and
@@ -55,10 +56,12 @@ async fn main() {
     let mut addr = "127.0.0.1:3192".to_string();
     let mut latency = 0u64;
     let mut llm_addr: Option<String> = None;
+    let mut boards_addr: Option<String> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--github" => addr = args.next().expect("--github needs an address"),
             "--llm" => llm_addr = args.next(),
+            "--boards" => boards_addr = args.next(),
             "--latency-ms" => latency = args.next().and_then(|v| v.parse().ok()).expect("--latency-ms needs a number"),
             other => panic!("unknown argument {other}; usage: standins --github 127.0.0.1:3192"),
         }
@@ -77,6 +80,13 @@ async fn main() {
         // Slow enough to watch the sections appear.
         llm.set_chunk_delay(std::time::Duration::from_millis(40));
         println!("stand-in LLM at {}", llm.base_url);
+    }
+    if let Some(addr) = boards_addr {
+        let boards = standins::boards::BoardsStandIn::start_on(&addr).await;
+        println!(
+            "stand-in job boards at {} (greenhouse: acme, lever: beta, ashby: gamma; feeds/jobs.rss, feeds/jobs.atom)",
+            boards.url
+        );
     }
     tokio::signal::ctrl_c().await.ok();
 }

@@ -2,6 +2,7 @@
 //! the extractors that tell a handler who is asking.
 
 pub mod accounts;
+pub mod admins;
 pub mod audit;
 pub mod crypto;
 pub mod entities;

@@ -53,6 +53,14 @@ pub struct RawPosting {
     pub posted_at: Option<String>,
     pub source: Option<String>,
     pub source_id: Option<String>,
+    /// What a job board states in fields of its own (never read from
+    /// files): remote work offered, the employment type, the pay.
+    #[serde(skip)]
+    pub remote: Option<bool>,
+    #[serde(skip)]
+    pub employment_type: Option<String>,
+    #[serde(skip)]
+    pub salary: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,11 +96,27 @@ impl Format {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rejection {
-    /// Line (JSON Lines, CSV) or position in the file (corpus), from 1.
+    /// Line (JSON Lines, CSV) or position in the file (corpus) or in a
+    /// source's answer, from 1.
     pub line: u64,
     /// `no_title`, `empty_body`, `too_long`, `malformed`, `not_text`.
     pub reason: String,
     pub detail: Option<String>,
+}
+
+/// Why a run read nothing, or stopped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunError {
+    /// `rate_limited`, `timeout`, `http_status`, `too_large`, `not_json`,
+    /// `not_a_feed`, `unreachable`, `source_removed`, `interrupted`,
+    /// `internal`.
+    pub code: String,
+    /// For operators, e.g. "rate limited, retry after 120 s".
+    pub message: String,
+    /// When the source asked to be left alone (a 429's `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 /// What one ingestion run did.
@@ -103,6 +127,9 @@ pub struct RunReport {
     pub source: String,
     /// `succeeded` or `failed`.
     pub status: String,
+    /// `cli`, `startup`, `schedule`, `admin`, `upload`.
+    #[serde(default)]
+    pub triggered_by: String,
     pub read: u64,
     pub new: u64,
     pub updated: u64,
@@ -111,11 +138,16 @@ pub struct RunReport {
     /// The first 100 rejections.
     pub rejections: Vec<Rejection>,
     pub duration_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RunError>,
 }
 
 impl std::fmt::Display for RunReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "run {} ({}): {}", self.id, self.source, self.status)?;
+        if let Some(e) = &self.error {
+            writeln!(f, "{}: {}", e.code, e.message)?;
+        }
         writeln!(
             f,
             "read {}, new {}, updated {}, duplicates {}, rejected {} in {} ms",
@@ -295,12 +327,12 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
     let text = format!("{title}\n{body}");
     let place = raw.location.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(title);
     let loc = market::location(place);
-    let remote = loc.remote || market::location(title).remote;
+    let remote = loc.remote || market::location(title).remote || raw.remote == Some(true);
     let posted_at = posted_date(raw.posted_at.as_deref(), today);
     let company = clean_opt(raw.company, 200);
     let company_key = company.as_deref().map(|c| c.to_lowercase()).unwrap_or_default();
     let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 2000);
-    let salary = market::salary(&text).map(|s| {
+    let salary = raw.salary.as_deref().and_then(market::salary).or_else(|| market::salary(&text)).map(|s| {
         let period = match s.period {
             market::Period::Year => "year",
             market::Period::Month => "month",
@@ -308,7 +340,9 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
         };
         (s.min.map(|v| v.min(i64::MAX as u64) as i64), s.max.map(|v| v.min(i64::MAX as u64) as i64), s.currency, period)
     });
-    let employment_type = match market::employment_type(&text) {
+    let stated =
+        raw.employment_type.as_deref().map(market::employment_type).filter(|t| *t != market::EmploymentType::Unknown);
+    let employment_type = match stated.unwrap_or_else(|| market::employment_type(&text)) {
         market::EmploymentType::FullTime => "full-time",
         market::EmploymentType::Contract => "contract",
         market::EmploymentType::Intern => "intern",
@@ -410,15 +444,23 @@ fn read_records(
             }
         }
         Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(BufReader::new(input));
-            let headers = match reader.headers() {
-                Ok(h) => {
-                    h.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect::<Vec<_>>()
-                }
-                Err(e) => {
-                    emit(Err(reject(1, "malformed", Some(format!("CSV header: {e}")))));
+            use super::csv_records::{CsvItem, CsvRecords};
+            let mut records = CsvRecords::new(BufReader::with_capacity(64 * 1024, input), LINE_MAX);
+            // The header: the first record.
+            let headers = match records.next_item()? {
+                Some(CsvItem::Record { fields, .. }) => fields
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+                    .collect::<Vec<_>>(),
+                Some(CsvItem::Broken { line, detail }) => {
+                    emit(Err(reject(line, "malformed", Some(format!("CSV header: {detail}")))));
                     return Ok(());
                 }
+                Some(CsvItem::TooLong { line, .. }) => {
+                    emit(Err(reject(line, "malformed", Some("CSV header: too long".into()))));
+                    return Ok(());
+                }
+                None => return Ok(()),
             };
             let col = |name: &str| headers.iter().position(|h| h == name);
             let cols = [
@@ -431,20 +473,26 @@ fn read_records(
                 col("source"),
                 col("source_id"),
             ];
-            let mut record = csv::ByteRecord::new();
-            loop {
-                let line = reader.position().line() + 1;
-                let item = match reader.read_byte_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let get = |i: usize| {
-                            cols[i].and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).into_owned())
-                        };
-                        if record.as_slice().len() > LINE_MAX {
-                            Err(reject(line, "too_long", Some(format!("a record of more than {LINE_MAX} bytes"))))
-                        } else if std::str::from_utf8(record.as_slice()).is_err() {
+            if cols[0].is_none() && cols[3].is_none() {
+                emit(Err(reject(1, "malformed", Some("CSV header: no title or body column".into()))));
+                return Ok(());
+            }
+            while let Some(record) = records.next_item()? {
+                let item = match record {
+                    CsvItem::Broken { line, detail } => Err(reject(line, "malformed", Some(format!("CSV: {detail}")))),
+                    CsvItem::TooLong { line, bytes } => {
+                        Err(reject(line, "too_long", Some(format!("a record of {bytes} bytes, at most {LINE_MAX}"))))
+                    }
+                    CsvItem::Record { fields, .. } if fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) => {
+                        continue;
+                    }
+                    CsvItem::Record { line, fields } => {
+                        if fields.iter().any(|f| std::str::from_utf8(f).is_err()) {
                             Err(reject(line, "not_text", Some("not UTF-8".into())))
                         } else {
+                            let get = |i: usize| {
+                                cols[i].and_then(|c| fields.get(c)).map(|b| String::from_utf8_lossy(b).into_owned())
+                            };
                             let raw = RawPosting {
                                 title: get(0),
                                 company: get(1),
@@ -454,12 +502,11 @@ fn read_records(
                                 posted_at: get(5),
                                 source: get(6),
                                 source_id: get(7),
+                                ..Default::default()
                             };
                             prepare(dict, raw, line, default_source, today)
                         }
                     }
-                    Err(e) if e.is_io_error() => return Err(std::io::Error::other(e.to_string())),
-                    Err(e) => Err(reject(line, "malformed", Some(format!("CSV: {e}")))),
                 };
                 if !emit(item) {
                     break;
@@ -543,6 +590,7 @@ pub fn corpus_posting(p: &serde_json::Value, issue_month: Option<&str>) -> RawPo
         posted_at: s("yearMonth").or(issue_month.map(str::to_string)),
         source: Some("whoishiring-zh".into()),
         source_id: s("id"),
+        ..Default::default()
     }
 }
 
@@ -554,6 +602,18 @@ struct Counts {
     duplicates: u64,
     rejected: u64,
     rejections: Vec<Rejection>,
+}
+
+impl Counts {
+    fn progress(&self) -> Progress {
+        Progress {
+            read: self.read,
+            new: self.new,
+            updated: self.updated,
+            duplicates: self.duplicates,
+            rejected: self.rejected,
+        }
+    }
 }
 
 enum Outcome {
@@ -582,11 +642,48 @@ pub async fn load_builtin_if_empty(db: &DatabaseConnection, dict: Arc<Dictionari
     if n > 0 {
         return Ok(None);
     }
-    let input = Box::new(flate2::read::MultiGzDecoder::new(BUILTIN_CORPUS));
-    ingest(db, dict, "builtin:whoishiring-zh", Format::JsonLines, input, "whoishiring-zh").await.map(Some)
+    let reader = Box::new(flate2::read::MultiGzDecoder::new(BUILTIN_CORPUS));
+    let spec = RunSpec {
+        run_id: None,
+        label: "builtin:whoishiring-zh".into(),
+        default_source: "whoishiring-zh".into(),
+        triggered_by: "startup".into(),
+    };
+    ingest_run(db, dict, spec, Input::Stream { format: Format::JsonLines, reader }, None).await.map(Some)
 }
 
-/// Ingest a stream and record the run.
+/// What to read in one run.
+pub enum Input {
+    /// A file or upload in one of the file formats, read as a stream.
+    Stream { format: Format, reader: Box<dyn Read + Send> },
+    /// Postings a source connector already read (or why each could not be).
+    Records(Vec<Result<RawPosting, Rejection>>),
+}
+
+/// How a run is recorded.
+pub struct RunSpec {
+    /// The run's row when it was created beforehand (queued by the
+    /// scheduler or the admin API); a new row otherwise.
+    pub run_id: Option<String>,
+    /// What was read: a file name, a source key.
+    pub label: String,
+    /// `source` of postings that do not name one.
+    pub default_source: String,
+    /// `cli`, `startup`, `schedule`, `admin`, `upload`.
+    pub triggered_by: String,
+}
+
+/// Counts so far, for progress.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct Progress {
+    pub read: u64,
+    pub new: u64,
+    pub updated: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+/// Ingest a stream and record the run (the CLI, the tests).
 pub async fn ingest(
     db: &DatabaseConnection,
     dict: Arc<Dictionaries>,
@@ -595,22 +692,111 @@ pub async fn ingest(
     input: Box<dyn Read + Send>,
     default_source: &str,
 ) -> AppResult<RunReport> {
-    let started = std::time::Instant::now();
+    let spec = RunSpec {
+        run_id: None,
+        label: label.to_string(),
+        default_source: default_source.to_string(),
+        triggered_by: "cli".into(),
+    };
+    ingest_run(db, dict, spec, Input::Stream { format, reader: input }, None).await
+}
+
+/// A run queued for later (by the scheduler or the admin API), inside the
+/// caller's transaction; its id.
+pub async fn create_run(
+    db: &impl ConnectionTrait,
+    label: &str,
+    triggered_by: &str,
+    job_id: Option<&str>,
+) -> AppResult<String> {
     let run_id = uuid::Uuid::new_v4().to_string();
-    let b = backend(db);
-    let label = bounded(label, 300);
     db.execute_raw(stmt(
-        b,
-        "INSERT INTO ingestion_runs (id, source, started_at, status, new, updated, duplicates, rejected) \
-         VALUES (?, ?, ?, 'running', 0, 0, 0, 0)",
-        vec![run_id.clone().into(), label.clone().into(), Utc::now().into()],
+        backend(db),
+        "INSERT INTO ingestion_runs (id, source, started_at, status, new, updated, duplicates, rejected, read_count, \
+         triggered_by, job_id) VALUES (?, ?, ?, 'queued', 0, 0, 0, 0, 0, ?, ?)",
+        vec![
+            run_id.clone().into(),
+            bounded(label, 300).into(),
+            Utc::now().into(),
+            triggered_by.to_string().into(),
+            job_id.map(str::to_string).into(),
+        ],
     ))
     .await?;
+    Ok(run_id)
+}
+
+/// A run that could not read its source: failed, with the reason (and
+/// when the source asked to be left alone until).
+pub async fn fail_run(
+    db: &DatabaseConnection,
+    run_id: &str,
+    code: &str,
+    message: &str,
+    retry_after_secs: Option<u64>,
+) -> AppResult<()> {
+    db.execute_raw(stmt(
+        backend(db),
+        "UPDATE ingestion_runs SET status = 'failed', finished_at = ?, error_code = ?, error = ?, retry_after_secs = ? \
+         WHERE id = ? AND status IN ('queued', 'running')",
+        vec![
+            Utc::now().into(),
+            code.to_string().into(),
+            bounded(message, 1000).into(),
+            retry_after_secs.map(|s| s.min(i32::MAX as u64) as i32).into(),
+            run_id.to_string().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Mark a queued run as running (its start time is now).
+pub async fn start_run(db: &DatabaseConnection, run_id: &str) -> AppResult<()> {
+    db.execute_raw(stmt(
+        backend(db),
+        "UPDATE ingestion_runs SET status = 'running', started_at = ?, finished_at = NULL, error_code = NULL, \
+         error = NULL, retry_after_secs = NULL WHERE id = ?",
+        vec![Utc::now().into(), run_id.to_string().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Ingest `input` and record the run: its counts as it goes (after every
+/// batch, also sent to `progress`), then its outcome and rejections.
+pub async fn ingest_run(
+    db: &DatabaseConnection,
+    dict: Arc<Dictionaries>,
+    spec: RunSpec,
+    input: Input,
+    progress: Option<tokio::sync::watch::Sender<Progress>>,
+) -> AppResult<RunReport> {
+    let started = std::time::Instant::now();
+    let b = backend(db);
+    let label = bounded(&spec.label, 300);
+    let run_id = match spec.run_id {
+        Some(id) => {
+            start_run(db, &id).await?;
+            id
+        }
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            db.execute_raw(stmt(
+                b,
+                "INSERT INTO ingestion_runs (id, source, started_at, status, new, updated, duplicates, rejected, \
+                 read_count, triggered_by) VALUES (?, ?, ?, 'running', 0, 0, 0, 0, 0, ?)",
+                vec![id.clone().into(), label.clone().into(), Utc::now().into(), spec.triggered_by.clone().into()],
+            ))
+            .await?;
+            id
+        }
+    };
 
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(256);
-    let source = default_source.to_string();
+    let source = spec.default_source;
     let reader = tokio::task::spawn_blocking(move || {
-        read_records(&dict, format, input, &source, &mut |item| tx.blocking_send(item).is_ok())
+        read_input(&dict, input, &source, &mut |item| tx.blocking_send(item).is_ok())
     });
 
     let mut counts = Counts::default();
@@ -638,6 +824,13 @@ pub async fn ingest(
                 failure = Some(e);
                 break;
             }
+            let now = counts.progress();
+            if let Some(p) = &progress {
+                let _ = p.send(now);
+            }
+            if !done {
+                record_counts(db, &run_id, &now).await?;
+            }
         }
         if done {
             break;
@@ -652,10 +845,16 @@ pub async fn ingest(
         }
     }
     let status = if failure.is_some() { "failed" } else { "succeeded" };
+    let error = failure.as_ref().map(|_| RunError {
+        code: "internal".into(),
+        message: "storing the postings failed; it has been logged".into(),
+        retry_after_secs: None,
+    });
     let report = RunReport {
         id: run_id.clone(),
         source: label,
         status: status.into(),
+        triggered_by: spec.triggered_by,
         read: counts.read,
         new: counts.new,
         updated: counts.updated,
@@ -663,13 +862,18 @@ pub async fn ingest(
         rejected: counts.rejected,
         rejections: counts.rejections,
         duration_ms: started.elapsed().as_millis() as u64,
+        error,
     };
     let json =
         serde_json::json!({ "read": report.read, "rejections": report.rejections, "duration_ms": report.duration_ms });
+    let (code, message) = match &report.error {
+        Some(e) => (Some(e.code.clone()), Some(e.message.clone())),
+        None => (None, None),
+    };
     db.execute_raw(stmt(
         b,
-        "UPDATE ingestion_runs SET finished_at = ?, status = ?, new = ?, updated = ?, duplicates = ?, rejected = ?, report = ? \
-         WHERE id = ?",
+        "UPDATE ingestion_runs SET finished_at = ?, status = ?, new = ?, updated = ?, duplicates = ?, rejected = ?, \
+         read_count = ?, report = ?, error_code = ?, error = ? WHERE id = ?",
         vec![
             Utc::now().into(),
             status.into(),
@@ -677,7 +881,10 @@ pub async fn ingest(
             (report.updated as i32).into(),
             (report.duplicates as i32).into(),
             (report.rejected as i32).into(),
+            (report.read.min(i32::MAX as u64) as i32).into(),
             json.into(),
+            code.into(),
+            message.into(),
             run_id.into(),
         ],
     ))
@@ -685,6 +892,45 @@ pub async fn ingest(
     match failure {
         Some(e) => Err(e),
         None => Ok(report),
+    }
+}
+
+async fn record_counts(db: &DatabaseConnection, run_id: &str, p: &Progress) -> AppResult<()> {
+    let n = |v: u64| v.min(i32::MAX as u64) as i32;
+    db.execute_raw(stmt(
+        backend(db),
+        "UPDATE ingestion_runs SET new = ?, updated = ?, duplicates = ?, rejected = ?, read_count = ? WHERE id = ?",
+        vec![
+            n(p.new).into(),
+            n(p.updated).into(),
+            n(p.duplicates).into(),
+            n(p.rejected).into(),
+            n(p.read).into(),
+            run_id.to_string().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+fn read_input(
+    dict: &Dictionaries,
+    input: Input,
+    default_source: &str,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> std::io::Result<()> {
+    match input {
+        Input::Stream { format, reader } => read_records(dict, format, reader, default_source, emit),
+        Input::Records(records) => {
+            let today = Utc::now().date_naive();
+            for (i, record) in records.into_iter().enumerate() {
+                let item = record.and_then(|raw| prepare(dict, raw, i as u64 + 1, default_source, today));
+                if !emit(item) {
+                    break;
+                }
+            }
+            Ok(())
+        }
     }
 }
 

@@ -37,6 +37,8 @@ impl Profile {
 pub struct Settings {
     pub profile: Profile,
     pub database: DatabaseSettings,
+    /// Job-market ingestion: sources read on a schedule, job boards' APIs.
+    pub market: MarketSettings,
     pub redis: RedisSettings,
     pub server: ServerSettings,
     pub log: LogSettings,
@@ -255,6 +257,13 @@ pub struct AuthSettings {
     pub kakao: Option<OAuthClientSettings>,
     /// Generic OIDC providers: `PROOFOLIO__AUTH__OIDC__<NAME>__ISSUER` etc.
     pub oidc: BTreeMap<String, OidcProviderSettings>,
+    /// Who may use the admin API: sign-in identities as `provider:subject`
+    /// (the provider's own stable account id, e.g. `github:583231`, never a
+    /// login or nickname, which their owner can change), or `user:<id>`
+    /// for a Proofolio user id. A list in the file; in the environment one
+    /// string, entries separated by spaces or commas.
+    #[serde(deserialize_with = "string_list")]
+    pub admins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -287,6 +296,7 @@ impl Default for AuthSettings {
             google: None,
             kakao: None,
             oidc: BTreeMap::new(),
+            admins: Vec::new(),
         }
     }
 }
@@ -336,12 +346,131 @@ impl Default for JobSettings {
     }
 }
 
+/// Job-market ingestion (see `market::ssr::sources`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MarketSettings {
+    /// Job boards and feeds read on a schedule. In the file, a list of
+    /// tables (`[[market.sources]]` with `kind`, `board` or `url`,
+    /// `interval`, `company`); in the environment one string of
+    /// `kind:board-or-url@interval` entries separated by spaces, or the
+    /// same list as JSON.
+    #[serde(deserialize_with = "sources_list")]
+    pub sources: Vec<SourceSettings>,
+    /// API roots (tests point them at the stand-ins).
+    pub greenhouse_url: String,
+    pub lever_url: String,
+    pub ashby_url: String,
+    /// How long one source may take to answer completely.
+    pub fetch_timeout_secs: u64,
+    /// The largest answer read from a source, in MiB.
+    pub max_response_mb: u64,
+    /// How often the scheduler looks for sources that are due.
+    pub scheduler_tick_ms: u64,
+}
+
+impl Default for MarketSettings {
+    fn default() -> Self {
+        Self {
+            sources: Vec::new(),
+            greenhouse_url: "https://boards-api.greenhouse.io".into(),
+            lever_url: "https://api.lever.co".into(),
+            ashby_url: "https://api.ashbyhq.com".into(),
+            fetch_timeout_secs: 30,
+            max_response_mb: 20,
+            scheduler_tick_ms: 30_000,
+        }
+    }
+}
+
+/// One source as configured; `market::ssr::sources::SourceSpec::parse`
+/// checks it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSettings {
+    /// `greenhouse`, `lever`, `ashby` or `feed` (RSS 2.0 or Atom; `rss`
+    /// and `atom` are accepted too).
+    pub kind: String,
+    /// The board (Greenhouse board token, Lever site, Ashby job board name).
+    #[serde(default)]
+    pub board: Option<String>,
+    /// A feed's address.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// `90s`, `30m`, `6h`, `1d`; 6 hours when unset.
+    #[serde(default)]
+    pub interval: Option<String>,
+    /// The company's name, for boards whose answers do not carry it.
+    #[serde(default)]
+    pub company: Option<String>,
+}
+
+impl SourceSettings {
+    /// `kind:board-or-url[@interval]`, e.g. `greenhouse:acme@6h` or
+    /// `feed:https://example.com/jobs.rss@1h`.
+    pub fn parse_compact(entry: &str) -> Result<Self, String> {
+        let (kind, rest) =
+            entry.split_once(':').ok_or_else(|| format!("{entry:?}: expected kind:board-or-url[@interval]"))?;
+        let (target, interval) = match rest.rsplit_once('@') {
+            Some((t, i)) if crate::market::ssr::sources::parse_interval(i).is_ok() => (t, Some(i.to_string())),
+            _ => (rest, None),
+        };
+        let kind = kind.trim().to_ascii_lowercase();
+        let is_feed = matches!(kind.as_str(), "feed" | "rss" | "atom");
+        Ok(Self {
+            board: (!is_feed).then(|| target.to_string()),
+            url: is_feed.then(|| target.to_string()),
+            kind,
+            interval,
+            company: None,
+        })
+    }
+}
+
+/// A list, or one string of entries separated by spaces or commas (how
+/// environment variables carry lists).
+fn string_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(v) => v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        Either::One(s) => s.split([' ', ',', '\n', '\t']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+    })
+}
+
+/// A list of tables, or one string: JSON (`[{"kind": …}]`) or compact
+/// entries separated by whitespace (see [`SourceSettings::parse_compact`]).
+fn sources_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<SourceSettings>, D::Error> {
+    use serde::de::Error;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<SourceSettings>),
+        One(String),
+    }
+    match Either::deserialize(d)? {
+        Either::List(v) => Ok(v),
+        Either::One(s) if s.trim_start().starts_with('[') => {
+            serde_json::from_str(&s).map_err(|e| D::Error::custom(format!("market.sources as JSON: {e}")))
+        }
+        Either::One(s) => {
+            s.split_whitespace().map(|e| SourceSettings::parse_compact(e).map_err(D::Error::custom)).collect()
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("configuration could not be read: {0}")]
     Load(#[from] config::ConfigError),
     #[error("refusing to start under the production profile: {}", .0.join("; "))]
     Production(Vec<String>),
+    #[error("invalid configuration: {}", .0.join("; "))]
+    Invalid(Vec<String>),
 }
 
 impl Settings {
@@ -379,6 +508,20 @@ impl Settings {
 
     /// Under `production`, every part must be real and every secret set.
     pub fn validate(&self) -> Result<(), SettingsError> {
+        let mut invalid = Vec::new();
+        for (i, source) in self.market.sources.iter().enumerate() {
+            if let Err(e) = crate::market::ssr::sources::SourceSpec::parse(source) {
+                invalid.push(format!("market.sources[{i}]: {e}"));
+            }
+        }
+        for admin in &self.auth.admins {
+            if let Err(e) = crate::account::ssr::admins::Admin::parse(admin) {
+                invalid.push(format!("auth.admins: {e}"));
+            }
+        }
+        if !invalid.is_empty() {
+            return Err(SettingsError::Invalid(invalid));
+        }
         if !self.profile.is_production() {
             return Ok(());
         }
@@ -621,6 +764,71 @@ mod tests {
         let s = Settings::load_from(Some(path), vars(&[("PROOFOLIO__JOBS__CONCURRENCY", "9")])).unwrap();
         assert_eq!(s.jobs.concurrency, 9, "environment wins over the file");
         assert_eq!(s.jobs.poll_interval_ms, 50, "the file wins over defaults");
+    }
+
+    #[test]
+    fn market_sources_and_admins_come_from_the_file_or_the_environment() {
+        let dir = std::env::temp_dir().join(format!("proofolio-cfg-market-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.toml");
+        std::fs::write(
+            &path,
+            "[auth]\nadmins = [\"github:583231\", \"user:0b9d…\"]\n\
+             [[market.sources]]\nkind = \"greenhouse\"\nboard = \"acme\"\ninterval = \"6h\"\ncompany = \"Acme\"\n\
+             [[market.sources]]\nkind = \"rss\"\nurl = \"https://example.com/jobs.rss\"\n",
+        )
+        .unwrap();
+        let s = Settings::load_from(Some(path), vars(&[])).unwrap();
+        assert_eq!(s.auth.admins, vec!["github:583231", "user:0b9d…"]);
+        assert_eq!(s.market.sources.len(), 2);
+        assert_eq!(s.market.sources[0].company.as_deref(), Some("Acme"));
+        assert_eq!(s.market.sources[1].url.as_deref(), Some("https://example.com/jobs.rss"));
+
+        let s = Settings::load_from(
+            None,
+            vars(&[
+                ("PROOFOLIO__AUTH__ADMINS", "github:583231, kakao:4242"),
+                ("PROOFOLIO__MARKET__SOURCES", "greenhouse:acme@6h lever:beta feed:https://example.com/a@b.rss@30m"),
+                ("PROOFOLIO__MARKET__GREENHOUSE_URL", "http://127.0.0.1:9/gh"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.auth.admins, vec!["github:583231", "kakao:4242"]);
+        type Compact = (String, Option<String>, Option<String>, Option<String>);
+        let compact: Vec<Compact> = s
+            .market
+            .sources
+            .iter()
+            .map(|x| (x.kind.clone(), x.board.clone(), x.url.clone(), x.interval.clone()))
+            .collect();
+        assert_eq!(
+            compact,
+            vec![
+                ("greenhouse".into(), Some("acme".into()), None, Some("6h".into())),
+                ("lever".into(), Some("beta".into()), None, None),
+                ("feed".into(), None, Some("https://example.com/a@b.rss".into()), Some("30m".into())),
+            ]
+        );
+        assert_eq!(s.market.greenhouse_url, "http://127.0.0.1:9/gh");
+
+        let json = r#"[{"kind":"ashby","board":"gamma","interval":"1d"}]"#;
+        let s = Settings::load_from(None, vars(&[("PROOFOLIO__MARKET__SOURCES", json)])).unwrap();
+        assert_eq!(s.market.sources[0].board.as_deref(), Some("gamma"));
+    }
+
+    #[test]
+    fn a_bad_source_or_admin_refuses_to_start_saying_which() {
+        for (key, value, says) in [
+            ("PROOFOLIO__MARKET__SOURCES", "workday:acme", "unknown kind"),
+            ("PROOFOLIO__MARKET__SOURCES", "greenhouse:../../etc", "board"),
+            ("PROOFOLIO__MARKET__SOURCES", "feed:ftp://example.com/x", "http"),
+            ("PROOFOLIO__MARKET__SOURCES", "greenhouse:acme@0s", "interval"),
+            ("PROOFOLIO__AUTH__ADMINS", "octocat", "provider:subject"),
+            ("PROOFOLIO__AUTH__ADMINS", "demo:x", "demo"),
+        ] {
+            let err = Settings::load_from(None, vars(&[(key, value)])).map(|_| ()).unwrap_err().to_string();
+            assert!(err.contains(says), "{key}={value}: {err}");
+        }
     }
 
     #[test]
