@@ -9,6 +9,7 @@ pub mod account;
 pub mod github;
 pub mod home;
 pub mod market;
+pub mod notify;
 pub mod platform;
 pub mod profile;
 pub mod resume;
@@ -118,6 +119,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("market") view=crate::market::pages::MarketPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("notifications")
+                        view=crate::notify::pages::NotificationsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("market"), StaticSegment("match"))
                         view=crate::market::pages::MatchPage

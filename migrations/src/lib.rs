@@ -11,6 +11,7 @@ mod m20261123_000008_resume_versions;
 mod m20261123_000009_market;
 mod m20261123_000010_sharing;
 mod m20261123_000011_comments;
+mod m20261123_000012_notifications;
 mod m20261123_000014_market_sources;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_market::Migration),
             Box::new(m20261123_000010_sharing::Migration),
             Box::new(m20261123_000011_comments::Migration),
+            Box::new(m20261123_000012_notifications::Migration),
             Box::new(m20261123_000014_market_sources::Migration),
         ]
     }

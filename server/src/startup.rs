@@ -100,6 +100,9 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     let github = GithubApi::new(http.clone(), &settings.github.api_url, &settings.github.graphql_url());
     log_internet_services(&settings);
     let writer = Writer::new(db.clone(), jobs.clone(), settings.llm.clone())?;
+    // Notification streams are counted apart from job progress streams, by the same limits.
+    let notify =
+        Arc::new(app::notify::ssr::service::Hub::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams));
     Ok(AppState {
         writer,
         leptos_options,
@@ -116,6 +119,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         metrics: Arc::new(Metrics::new()),
         public_url,
         pending_views: Arc::default(),
+        notify,
     })
 }
 
@@ -383,10 +387,13 @@ pub async fn run(settings: Settings, options: LeptosOptions) -> anyhow::Result<(
     let flusher = tokio::spawn(app::share::ssr::views::flush_loop(state.clone(), shutdown.clone()));
     let scheduler = app::market::ssr::schedule::spawn(state.clone(), shutdown.clone());
     let signal = {
-        let shutdown = shutdown.clone();
+        let (shutdown, notify) = (shutdown.clone(), state.notify.clone());
         async move {
             shutdown_signal().await;
             shutdown.cancel();
+            // Open tabs' streams end now (they reconnect to another instance
+            // and are given what they missed) instead of holding the grace period.
+            notify.close();
         }
     };
     let limits = ServeLimits::from_settings(&state.settings);

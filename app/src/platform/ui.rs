@@ -33,6 +33,7 @@ pub fn UserMenu() -> impl IntoView {
     let i18n = use_i18n();
     let me = crate::account::use_me();
     let options = Resource::new(|| (), |_| crate::account::sign_in_options());
+    let unread = Resource::new(|| (), |_| crate::notify::unread_count());
     let location = use_location();
     view! {
         <Suspense fallback=|| ()>
@@ -81,10 +82,12 @@ pub fn UserMenu() -> impl IntoView {
                             Some(n) => (n, "/settings/account".to_string()),
                             None => (t.choose_nickname_prompt.to_string(), "/welcome".to_string()),
                         };
+                        let unread = unread.await.ok().flatten().unwrap_or(0);
                         view! {
                             <span class="user-menu">
                                 {m.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="28" height="28" /> })}
                                 <a href="/skills" data-testid="nav-skills">{crate::profile::texts::texts(i18n.lang()).nav_skills}</a>
+                                <crate::notify::pages::UnreadBadge unread />
                                 <a href=href data-testid="user-nickname">{label}</a>
                                 <form method="post" action=crate::account::types::LOGOUT_URL class="inline">
                                     <button class="link-button" type="submit" data-testid="sign-out">{t.sign_out}</button>

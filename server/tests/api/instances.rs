@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Settings both instances share: the database, the Redis prefix, the
 /// signing and encryption keys, and one GitHub (the stand-in).
-fn shared(
+pub(crate) fn shared(
     public_url: String,
     db: String,
     prefix: String,
@@ -38,14 +38,14 @@ fn shared(
     }
 }
 
-fn ed25519_pem() -> String {
+pub(crate) fn ed25519_pem() -> String {
     let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
     let b64 = STANDARD.encode(pkcs8.as_ref());
     let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
     format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"))
 }
 
-async fn sign_in(app: &TestApp, github: &GithubStandIn, account: Account) -> Jar {
+pub(crate) async fn sign_in(app: &TestApp, github: &GithubStandIn, account: Account) -> Jar {
     let (id, login) = (account.id, account.login.clone());
     github.add_account(account);
     github.sign_in_as(id, &login);

@@ -15,6 +15,7 @@ mod instances;
 mod jobs;
 mod market;
 mod market_sources;
+mod notifications;
 mod ops;
 mod outage;
 mod pages;

@@ -166,7 +166,7 @@ impl StreamSlots {
         Self { per_user: per_user.max(1), total: total.max(1), open: Default::default() }
     }
 
-    fn acquire(self: &Arc<Self>, user: &str) -> Option<StreamSlot> {
+    pub fn acquire(self: &Arc<Self>, user: &str) -> Option<StreamSlot> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let total: usize = open.values().sum();
         let mine = open.get(user).copied().unwrap_or(0);

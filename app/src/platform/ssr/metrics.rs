@@ -14,6 +14,9 @@ pub struct Metrics {
     pub store_up: IntGauge,
     /// Résumé views not counted because the store was down.
     pub views_uncounted: IntCounter,
+    /// Notifications (and mark-reads) stored but not announced on pub/sub
+    /// because the store was down; open streams find them on their next re-read.
+    pub notifications_unannounced: IntCounter,
 }
 
 impl Metrics {
@@ -37,10 +40,16 @@ impl Metrics {
             IntCounter::new("views_uncounted_total", "Shared résumé views not counted because the store was down")
                 .expect("valid metric");
         registry.register(Box::new(views_uncounted.clone())).expect("registered once");
+        let notifications_unannounced = IntCounter::new(
+            "notifications_unannounced_total",
+            "Notifications stored but not announced live because the store was down (streams re-read them)",
+        )
+        .expect("valid metric");
+        registry.register(Box::new(notifications_unannounced.clone())).expect("registered once");
         registry.register(Box::new(http_requests.clone())).expect("registered once");
         registry.register(Box::new(http_duration.clone())).expect("registered once");
         registry.register(Box::new(store_up.clone())).expect("registered once");
-        Self { registry, http_requests, http_duration, store_up, views_uncounted }
+        Self { registry, http_requests, http_duration, store_up, views_uncounted, notifications_unannounced }
     }
 
     pub fn registry(&self) -> &Registry {

@@ -41,6 +41,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Résumé view counters this instance has touched and not yet flushed.
     pub pending_views: Arc<crate::share::ssr::views::Pending>,
+    /// Live notification streams open on this instance.
+    pub notify: Arc<crate::notify::ssr::service::Hub>,
 }
 
 impl FromRef<AppState> for axum_extra::extract::cookie::Key {

@@ -9,6 +9,7 @@
 use super::entities::{comment_report, resume_comment};
 use super::service::readable;
 use crate::account::ssr::entities::user;
+use crate::notify::ssr::service as notify;
 use crate::platform::ssr::error::{is_unique_violation, AppError, AppResult};
 use crate::platform::ssr::state::AppState;
 use crate::share::types::{CommentView, NewComment};
@@ -165,7 +166,7 @@ pub async fn create(state: &AppState, user_id: &str, resume_id: &str, req: &NewC
         id: Set(id.clone()),
         resume_id: Set(resume_id.to_string()),
         user_id: Set(user_id.to_string()),
-        parent_id: Set(parent),
+        parent_id: Set(parent.clone()),
         anchor: Set(anchor),
         anchor_text: Set(anchor_text),
         body: Set(body),
@@ -174,6 +175,8 @@ pub async fn create(state: &AppState, user_id: &str, resume_id: &str, req: &NewC
     })
     .exec_without_returning(&state.db)
     .await?;
+    let event = notify::Event::Commented { resume: &row, by: user_id, comment: &id, parent: parent.as_deref() };
+    notify::raise(state, event).await;
     Ok(id)
 }
 

@@ -9,6 +9,7 @@
 use super::entities::{resume_like, resume_share, resume_slug};
 use super::views;
 use crate::account::ssr::entities::user;
+use crate::notify::ssr::service as notify;
 use crate::platform::ssr::error::{is_unique_violation, AppError, AppResult};
 use crate::platform::ssr::state::AppState;
 use crate::resume::ssr::entities::resume;
@@ -256,7 +257,7 @@ pub async fn read(state: &AppState, slug: &str, reader: &Reader<'_>) -> AppResul
 /// Like (`on`) or unlike `resume_id` as `user_id`: idempotent; the count
 /// is the rows under the (résumé, user) key, exact under any concurrency.
 pub async fn like(state: &AppState, user_id: &str, resume_id: &str, on: bool) -> AppResult<LikeState> {
-    readable(state, Some(user_id), resume_id).await?;
+    let row = readable(state, Some(user_id), resume_id).await?;
     if on {
         let inserted = resume_like::Entity::insert(resume_like::ActiveModel {
             resume_id: Set(resume_id.to_string()),
@@ -269,6 +270,8 @@ pub async fn like(state: &AppState, user_id: &str, resume_id: &str, on: bool) ->
         .exec_without_returning(&state.db)
         .await;
         match inserted {
+            // A new like (not a repeated one) tells the owner.
+            Ok(1) => notify::raise(state, notify::Event::Liked { resume: &row, by: user_id }).await,
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {}
             Err(e) => return Err(e.into()),
