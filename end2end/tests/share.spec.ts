@@ -13,6 +13,12 @@ test('share by link: private until shared, a reader sees it and is counted, a ch
   await expect(page.getByTestId('share-card')).toHaveAttribute('data-visibility', 'unlisted');
   const link = await page.getByTestId('share-url').inputValue();
   expect(link).toMatch(new RegExp(`/r/my-cv-${info.project.name}$`));
+  // The owner's card: the link's QR code, drawn on the server, and — once
+  // the page runs JavaScript — a copy button.
+  const qr = page.getByTestId('share-qr');
+  await expect(qr).toBeVisible();
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+  await expect(page.getByTestId('share-copy')).toHaveCount(hydrated(info.project.name) ? 1 : 0);
 
   // A reader with no account opens the link.
   const reader = await browser.newContext({ javaScriptEnabled: hydrated(info.project.name) });
@@ -22,6 +28,13 @@ test('share by link: private until shared, a reader sees it and is counted, a ch
   await expect(rp.getByTestId('section-projects')).toBeVisible();
   await expect(rp.getByTestId('like-signin')).toBeVisible();
   await expect(rp.locator('meta[name="robots"]')).toHaveAttribute('content', 'noindex');
+  // What a chat app shows: the card image the page names, a real PNG.
+  const image = await rp.locator('meta[property="og:image"]').getAttribute('content');
+  expect(image).toContain(`/r/my-cv-${info.project.name}/preview.png?v=`);
+  const pic = await rp.request.get(image!);
+  expect(pic.status()).toBe(200);
+  expect(pic.headers()['content-type']).toBe('image/png');
+  expect((await pic.body()).length).toBeGreaterThan(20_000);
 
   // The owner sees the view counted (once, however often the reader reloads).
   await rp.reload();

@@ -246,6 +246,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(routes::lang::switch))
         .merge(app::account::ssr::sign_in::browser_router(&state))
         .merge(app::resume::ssr::forms::browser_router())
+        .merge(app::share::ssr::images::browser_router())
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -68,9 +68,16 @@ fn SharedBody(r: PublicResume) -> impl IntoView {
         <Meta property="og:type" content="profile" />
         <Meta property="og:title" content=title.clone() />
         <Meta property="og:description" content=description.clone() />
-        <Meta name="twitter:card" content="summary" />
+        <Meta property="og:url" content=r.url.clone() />
+        <Meta property="og:image" content=r.image_url.clone() />
+        <Meta property="og:image:type" content="image/png" />
+        <Meta property="og:image:width" content="1200" />
+        <Meta property="og:image:height" content="630" />
+        <Meta property="og:image:alt" content=title.clone() />
+        <Meta name="twitter:card" content="summary_large_image" />
         <Meta name="twitter:title" content=title />
         <Meta name="twitter:description" content=description />
+        <Meta name="twitter:image" content=r.image_url.clone() />
         {unlisted.then(|| view! { <Meta name="robots" content="noindex" /> })}
         <section class="container resume-page shared" data-testid="shared" data-slug=r.slug.clone()>
             {r.mine.then(|| view! {
@@ -130,6 +137,7 @@ fn ShareForm(v: ShareView) -> impl IntoView {
     let set = ServerAction::<SetSharing>::new();
     let current = v.visibility;
     let chart = v.last_30_days.clone();
+    let shared_slug = v.slug.clone().unwrap_or_default();
     view! {
         <section class="card share no-print" id="share" data-testid="share-card" data-visibility=current.code()>
             <h2>{move || t().share_title}</h2>
@@ -159,13 +167,25 @@ fn ShareForm(v: ShareView) -> impl IntoView {
                 <button class="button" type="submit" data-testid="share-save">{move || t().save}</button>
             </ActionForm>
             {match v.url.clone() {
-                Some(url) => view! {
-                    <div class="field">
-                        <label for="share-url">{move || t().link_label}</label>
-                        <input id="share-url" readonly value=url.clone() data-testid="share-url" title=move || t().copy_hint />
-                        <a href=url.clone() data-testid="share-open">{url.clone()}</a>
-                    </div>
-                }.into_any(),
+                Some(url) => {
+                    let slug = shared_slug.clone();
+                    view! {
+                        <div class="field">
+                            <label for="share-url">{move || t().link_label}</label>
+                            <input id="share-url" readonly value=url.clone() data-testid="share-url" title=move || t().copy_hint />
+                            <CopyLink url=url.clone() label=t().copy.to_string() done=t().copied.to_string() />
+                            <a href=url.clone() data-testid="share-open">{url.clone()}</a>
+                        </div>
+                        <figure class="share-qr">
+                            <img src=format!("/r/{slug}/qr.svg") width="120" height="120" alt=move || t().qr_alt data-testid="share-qr" />
+                            <figcaption class="meta">
+                                <a href=format!("/r/{slug}/qr.svg") download=format!("proofolio-{slug}-qr.svg")>{move || t().qr_download}</a>
+                                " · "
+                                <a href=format!("/r/{slug}/preview.png") data-testid="share-preview">{move || t().preview_image}</a>
+                            </figcaption>
+                        </figure>
+                    }.into_any()
+                }
                 None => view! { <p class="meta">{move || t().private_note}</p> }.into_any(),
             }}
             <p class="meta" data-testid="share-counts">
@@ -173,6 +193,35 @@ fn ShareForm(v: ShareView) -> impl IntoView {
             </p>
             <ViewsChart days=chart />
         </section>
+    }
+}
+
+/// "Copy link": a button that exists once the page runs JavaScript (the
+/// link's text field beside it is the way without).
+#[island]
+fn CopyLink(url: String, label: String, done: String) -> impl IntoView {
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
+    let copied = RwSignal::new(false);
+    let url = StoredValue::new(url);
+    let copy = move |_| {
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (url, copied);
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = url.with_value(|u| w.navigator().clipboard().write_text(u));
+            copied.set(true);
+        }
+    };
+    move || {
+        let (label, done) = (label.clone(), done.clone());
+        running.get().then(|| {
+            view! {
+                <button type="button" class="button secondary small" on:click=copy data-testid="share-copy">
+                    {move || if copied.get() { done.clone() } else { label.clone() }}
+                </button>
+            }
+        })
     }
 }
 

@@ -94,6 +94,10 @@ pub struct PublicResume {
     /// The reader is its owner.
     pub mine: bool,
     pub updated_at: String,
+    /// Its absolute link.
+    pub url: String,
+    /// Its link-preview card (PNG, 1200 × 630), absolute, versioned.
+    pub image_url: String,
 }
 
 /// `PUT`/`DELETE /api/v1/resumes/{id}/like`.

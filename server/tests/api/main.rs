@@ -14,6 +14,7 @@ mod imports;
 mod instances;
 mod jobs;
 mod market;
+mod link_previews;
 mod market_sources;
 mod notifications;
 mod ops;

@@ -17,10 +17,10 @@ db_tests!(
     comments_thread_follow_their_line_and_only_their_authors_or_the_owner_remove_them,
 );
 
-const BROWSER: &str =
+pub const BROWSER: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
-async fn share(app: &TestApp, jar: &Jar, id: &str, body: Value) -> reqwest::Response {
+pub async fn share(app: &TestApp, jar: &Jar, id: &str, body: Value) -> reqwest::Response {
     app.client
         .put(app.url(&format!("/api/v1/resumes/{id}/visibility")))
         .header("cookie", jar.header())
@@ -32,7 +32,7 @@ async fn share(app: &TestApp, jar: &Jar, id: &str, body: Value) -> reqwest::Resp
 }
 
 /// `path` as a reader: signed in (`jar`) or not, with a user agent.
-async fn read(app: &TestApp, jar: Option<&Jar>, path: &str, ua: &str) -> reqwest::Response {
+pub async fn read(app: &TestApp, jar: Option<&Jar>, path: &str, ua: &str) -> reqwest::Response {
     let mut req = app.client.get(app.url(path)).header("user-agent", ua);
     if let Some(j) = jar {
         req = req.header("cookie", j.header());

@@ -47,6 +47,21 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub github: GithubSettings,
     pub llm: LlmSettings,
+    pub sharing: SharingSettings,
+}
+
+/// Shared links.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SharingSettings {
+    /// A reader's views of one résumé count once within this many seconds.
+    pub view_window_secs: u64,
+}
+
+impl Default for SharingSettings {
+    fn default() -> Self {
+        Self { view_window_secs: 3600 }
+    }
 }
 
 /// The language model behind résumé writing: any OpenAI-compatible Chat

@@ -18,8 +18,8 @@ use typst::foundations::{Dict, IntoValue};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 
 const TEMPLATE: &str = include_str!("../../../data/typst/resume.typ");
-const REGULAR: &[u8] = include_bytes!("../../../data/fonts/Pretendard-Regular.otf");
-const BOLD: &[u8] = include_bytes!("../../../data/fonts/Pretendard-Bold.otf");
+pub(crate) const REGULAR: &[u8] = include_bytes!("../../../data/fonts/Pretendard-Regular.otf");
+pub(crate) const BOLD: &[u8] = include_bytes!("../../../data/fonts/Pretendard-Bold.otf");
 
 /// PDFs compiled at once; more wait their turn.
 pub const MAX_AT_ONCE: usize = 2;
@@ -43,7 +43,7 @@ static PERMITS: Semaphore = Semaphore::const_new(MAX_AT_ONCE);
 
 /// Evicts Typst's memo caches when dropped: after the export, whether it
 /// succeeded, failed or panicked.
-struct Evict;
+pub(crate) struct Evict;
 
 impl Drop for Evict {
     fn drop(&mut self) {
@@ -96,13 +96,19 @@ pub fn render_blocking(document: &Value, theme: Theme) -> AppResult<Vec<u8>> {
 /// permit travels with the blocking task: a request given up half-way
 /// (the client left) does not free a slot while its compile still runs.
 pub async fn render(document: Value, theme: Theme) -> AppResult<Vec<u8>> {
+    typeset(move || render_blocking(&document, theme)).await
+}
+
+/// Run Typst work `f` off the async runtime under the same limit as the
+/// PDF exports (every Typst compile in the process shares it).
+pub(crate) async fn typeset<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     let permit = PERMITS.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        render_blocking(&document, theme)
+        f()
     })
     .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("the PDF task stopped: {e}")))?
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("the typesetting task stopped: {e}")))?
 }
 
 #[cfg(test)]

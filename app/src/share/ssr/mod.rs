@@ -3,6 +3,7 @@
 
 pub mod comments;
 pub mod entities;
+pub mod images;
 pub mod routes;
 pub mod service;
 pub mod views;

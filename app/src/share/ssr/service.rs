@@ -255,6 +255,8 @@ pub async fn read(state: &AppState, slug: &str, reader: &Reader<'_>) -> AppResul
 }
 
 /// Like (`on`) or unlike `resume_id` as `user_id`: idempotent; the count
+        url: absolute(state, &share.slug),
+        image_url: super::images::preview_url(&state.public_url, &share.slug, &row.updated_at.to_rfc3339()),
 /// is the rows under the (résumé, user) key, exact under any concurrency.
 pub async fn like(state: &AppState, user_id: &str, resume_id: &str, on: bool) -> AppResult<LikeState> {
     let row = readable(state, Some(user_id), resume_id).await?;

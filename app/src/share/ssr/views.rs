@@ -79,14 +79,15 @@ pub fn viewer_key(state: &AppState, user_id: Option<&str>, address: &str, user_a
     }
 }
 
-/// Count a view of `resume_id` by `viewer` (once an hour). Never fails the
-/// page: a store fault is logged and counted as uncounted.
+/// Count a view of `resume_id` by `viewer` (once an hour: the window is
+/// `sharing.view_window_secs`, which tests shorten to watch it pass). Never
+/// fails the page: a store fault is logged and counted as uncounted.
 pub async fn count(state: &AppState, resume_id: &str, viewer: &str) {
     let day = today();
     let store = &state.store;
+    let window = Duration::from_secs(state.settings.sharing.view_window_secs.max(1));
     let result: Result<(), crate::platform::ssr::store::StoreError> = async {
-        let first_this_hour =
-            store.set_nx_ex(&format!("share:seen:{resume_id}:{viewer}"), "1", Duration::from_secs(3600)).await?;
+        let first_this_hour = store.set_nx_ex(&format!("share:seen:{resume_id}:{viewer}"), "1", window).await?;
         if !first_this_hour {
             return Ok(());
         }
