@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { ready, writtenResume } from './demo';
 
 // The plain server: the embedded default, which loads the vendored corpus
 // (谁在招人 via darknight/whoishiring-insight) on its first start.
@@ -56,4 +57,28 @@ test('match a pasted posting: what it asks for, required first, and the text sta
   const asked = page.getByTestId('asked');
   await expect(asked.locator('tr[data-tech="rust"]')).toHaveAttribute('data-requirement', 'required');
   await expect(asked.locator('tr[data-tech="kubernetes"]')).toHaveAttribute('data-requirement', 'preferred');
+});
+
+test('signed in: my fit for a category, then a copy of my résumé tailored to a pasted Korean posting', async ({ page }, info) => {
+  const original = await writtenResume(page, info.project.name, `tl_${info.project.name}`);
+  await page.goto(`${plain}/market/me?category=backend`);
+  await ready(page, info.project.name);
+  await expect(page.getByTestId('fit-lead').locator('li[data-tech="rust"]')).toBeVisible();
+  await page.getByTestId('fit-match').click();
+  await expect(page).toHaveURL(/\/market\/match$/);
+  await ready(page, info.project.name);
+  await page.getByTestId('match-text').fill(
+    '백엔드 개발자 채용\n\n자격요건\n- Rust 3년 이상\n- PostgreSQL\n\n우대사항\n- 쿠버네티스 운영 경험',
+  );
+  await page.getByTestId('match-button').click();
+  await expect(page.getByTestId('coverage')).toBeVisible();
+  const form = page.getByTestId('tailor');
+  await expect(form.getByTestId('tailor-resume').locator('option')).not.toHaveCount(0);
+  await form.getByTestId('tailor-button').click();
+  await expect(page).toHaveURL(/\/resumes\/[0-9a-f-]+$/);
+  expect(page.url()).not.toBe(original);
+  // The copy says what it is for and leads with what the posting asks and the code proves.
+  await expect(page.locator('#resume-title')).toHaveValue(/tailored/);
+  await expect(page.getByTestId('section-skills').locator('li').first()).toContainText('Rust');
+  await expect(page.getByTestId('receipt').first()).toBeVisible();
 });

@@ -97,3 +97,28 @@ pub async fn my_market_fit(query: MarketQuery) -> Result<Option<MarketFit>, FnEr
     let Some(user) = sfn::caller(&state).await? else { return Ok(None) };
     ssr::routes::fit_view(&state, &user.user_id, &f).await.map(Some).map_err(sfn::internal)
 }
+
+/// A copy of my résumé `resume_id` tailored to a matched posting (`asked`
+/// as the match page's address carries it); opens the copy.
+#[server(prefix = "/sfn", endpoint = "market/tailor")]
+pub async fn tailor_resume(resume_id: String, asked: String, category: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    let asked = ssr::fit::decode_asked(&state.dict, &asked);
+    let category = types::CATEGORIES.iter().find(|c| **c == category).copied().unwrap_or_default();
+    let t =
+        ssr::tailor::tailor_copy(&state, &user.user_id, &resume_id, &asked, category).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/resumes/{}", t.id));
+    Ok(())
+}
+
+/// Put `category`'s proven, in-demand skills first in my résumé
+/// `resume_id`; opens it.
+#[server(prefix = "/sfn", endpoint = "market/lead")]
+pub async fn lead_resume(resume_id: String, category: String) -> Result<(), FnError> {
+    let state = sfn::state()?;
+    let user = sfn::signed_in(&state).await?;
+    ssr::tailor::lead_with_category(&state, &user.user_id, &resume_id, &category).await.map_err(sfn::internal)?;
+    sfn::redirect(&format!("/resumes/{resume_id}"));
+    Ok(())
+}

@@ -6,7 +6,9 @@
 
 use super::texts::{category_name, level_name, region_name, texts};
 use super::types::*;
-use super::{market_categories, market_trends, market_view, match_view, my_market_fit, MatchPosting};
+use super::{
+    market_categories, market_trends, market_view, match_view, my_market_fit, LeadResume, MatchPosting, TailorResume,
+};
 use crate::account::pages::SignInFirst;
 use crate::platform::i18n::{use_i18n, Lang};
 use crate::platform::ui::{failure, ErrorNote};
@@ -373,6 +375,7 @@ pub fn MatchPage() -> impl IntoView {
             (a, q.get("c").unwrap_or_default(), q.get("l").unwrap_or_default(), q.get("y").and_then(|y| y.parse().ok()))
         })
     });
+    let asked_for_form = asked.clone();
     let result = Resource::new(
         move || asked.clone(),
         |a| async move {
@@ -394,13 +397,19 @@ pub fn MatchPage() -> impl IntoView {
                 <button class="button" type="submit" data-testid="match-button">{t.match_button}</button>
             </ActionForm>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    let asked = asked_for_form.clone();
+                    Suspend::new(async move {
                     match result.await {
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                         Ok(None) => ().into_any(),
-                        Ok(Some(r)) => view! { <MatchBody r lang /> }.into_any(),
+                        Ok(Some(r)) => {
+                            let (code, category) = asked.clone().map(|(a, c, _, _)| (a, c)).unwrap_or_default();
+                            let signed_in = r.signed_in && !r.technologies.is_empty();
+                            view! { <MatchBody r lang /> {signed_in.then(|| view! { <TailorForm asked=code category /> })} }.into_any()
+                        }
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }
@@ -496,12 +505,13 @@ pub fn MarketFitPage() -> impl IntoView {
                         Ok((cats, Some(fit))) => view! {
                             <section class="container market-page">
                                 <h1>{t.fit_title}</h1>
-                                <p class="lead">{t.fit_lead}</p>
+                                <p class="lead">{t.fit_lead} " " <a href="/market/match" data-testid="fit-match">{t.match_a_posting}</a></p>
                                 <Filters query categories=cats action="/market/me" />
                                 <p class="meta market-credit">{t.data_from} ": " {fit.total_postings} " " {t.postings} <br /> {CREDIT}</p>
                                 {if fit.has_profile {
                                     view! {
                                         <FitGroup title=t.lead_with note=t.lead_with_note items=fit.proven_in_demand.clone() testid="fit-lead" />
+                                        {(!fit.proven_in_demand.is_empty() && !fit.category.is_empty()).then(|| view! { <LeadForm category=fit.category.clone() /> })}
                                         <FitGroup title=t.learn_next note=t.learn_next_note items=fit.to_learn.clone() testid="fit-learn" />
                                         <FitGroup title=t.rare note=t.rare_note items=fit.proven_rare.clone() testid="fit-rare" />
                                     }.into_any()
@@ -540,5 +550,80 @@ fn FitGroup(title: &'static str, note: &'static str, items: Vec<FitItem>, testid
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The owner's written résumés, as options of a select.
+fn resume_options(list: Vec<crate::resume::types::ResumeView>) -> Vec<(String, String)> {
+    list.into_iter()
+        .filter(|r| r.status == crate::resume::types::ResumeStatus::Ready && r.document.is_some() && r.job_id.is_none())
+        .map(|r| {
+            let name =
+                r.title.clone().or(r.target_role.clone()).unwrap_or_else(|| r.created_at.chars().take(16).collect());
+            (r.id, name)
+        })
+        .collect()
+}
+
+/// "Tailor a copy": pick one of my résumés; the copy opens.
+#[component]
+fn TailorForm(asked: String, category: String) -> impl IntoView {
+    let t = texts(use_i18n().lang());
+    let action = ServerAction::<TailorResume>::new();
+    let mine = Resource::new(|| (), |_| crate::resume::my_resumes());
+    let (asked, category) = (StoredValue::new(asked), StoredValue::new(category));
+    view! {
+        <section class="card tailor" data-testid="tailor">
+            <h2>{t.tailor_title}</h2>
+            <p class="meta">{t.tailor_note}</p>
+            {failure(action).map(|error| view! { <ErrorNote error /> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let options = resume_options(mine.await.unwrap_or_default());
+                    if options.is_empty() {
+                        view! { <p class="empty">{t.tailor_none} " " <a href="/skills">"→"</a></p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action attr:class="inline-form">
+                                <input type="hidden" name="asked" value=asked.get_value() />
+                                <input type="hidden" name="category" value=category.get_value() />
+                                <label for="tailor-resume">{t.tailor_pick}</label>
+                                <select id="tailor-resume" name="resume_id" data-testid="tailor-resume">
+                                    {options.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                                <button class="button" type="submit" data-testid="tailor-button">{t.tailor_button}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// "Put these first in my résumé" for the category's proven, in-demand skills.
+#[component]
+fn LeadForm(category: String) -> impl IntoView {
+    let t = texts(use_i18n().lang());
+    let action = ServerAction::<LeadResume>::new();
+    let mine = Resource::new(|| (), |_| crate::resume::my_resumes());
+    let category = StoredValue::new(category);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let options = resume_options(mine.await.unwrap_or_default());
+                (!options.is_empty()).then(|| view! {
+                    {failure(action).map(|error| view! { <ErrorNote error /> })}
+                    <ActionForm action attr:class="inline-form lead-form">
+                        <input type="hidden" name="category" value=category.get_value() />
+                        <label for="lead-resume">{t.lead_pick}</label>
+                        <select id="lead-resume" name="resume_id" data-testid="lead-resume">
+                            {options.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </select>
+                        <button class="button secondary" type="submit" data-testid="lead-button">{t.lead_button}</button>
+                    </ActionForm>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -236,3 +236,40 @@ pub struct MarketFit {
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
+
+/// `POST /api/v1/resumes/{id}/tailor`: a copy of my résumé aimed at a posting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TailorRequest {
+    /// The posting's text (Korean, English or Chinese), at most 20,000 characters.
+    pub text: String,
+}
+
+/// What tailoring (a copy, or my own résumé reordered) did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Tailored {
+    /// The résumé that now holds the result (the copy, or the résumé itself).
+    pub id: String,
+    /// Its version after the change.
+    pub version: i32,
+    /// The asked technologies the résumé names, most wanted first.
+    pub matched: Vec<String>,
+    /// The places whose order changed: `skills`, `skills.0.keywords`,
+    /// `projects`, `work.highlights` …
+    pub reordered: Vec<String>,
+    /// `llm` when the summary was rewritten toward the posting too; `rules`
+    /// when only the order changed.
+    pub writer: String,
+    /// Why the model's summary was not used, when it was not.
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/resumes/{id}/lead-with`: put a category's in-demand skills
+/// that my code proves first in my résumé.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LeadRequest {
+    /// A job category code (`backend`, `frontend`, …).
+    pub category: String,
+}

@@ -101,6 +101,7 @@ pub struct ResumeText {
     pub reason_restore: &'static str,
     pub reason_import: &'static str,
     pub reason_copy: &'static str,
+    pub reason_tailor: &'static str,
     pub rewrite_how: &'static str,
     pub rewrite: &'static str,
     pub rewriting: &'static str,
@@ -239,6 +240,7 @@ static KO: ResumeText = ResumeText {
     reason_restore: "되돌림",
     reason_import: "가져옴",
     reason_copy: "사본",
+    reason_tailor: "맞춤 정렬",
     rewrite_how: "다듬는 방식",
     rewrite: "다듬기",
     rewriting: "다듬는 중…",
@@ -377,6 +379,7 @@ static EN: ResumeText = ResumeText {
     reason_restore: "restored",
     reason_import: "imported",
     reason_copy: "copied",
+    reason_tailor: "tailored",
     rewrite_how: "How to rewrite",
     rewrite: "Rewrite",
     rewriting: "Rewriting…",
@@ -429,6 +432,7 @@ impl ResumeText {
             "restore" => self.reason_restore,
             "import" => self.reason_import,
             "copy" => self.reason_copy,
+            "tailor" => self.reason_tailor,
             _ => self.reason_save,
         }
     }

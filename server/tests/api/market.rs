@@ -81,7 +81,7 @@ async fn ingest_text(app: &TestApp, text: String, format: Format) -> RunReport {
         .expect("ingestion ran")
 }
 
-async fn ingested(app: &TestApp) -> RunReport {
+pub(crate) async fn ingested(app: &TestApp) -> RunReport {
     ingest_text(app, fixture(), Format::JsonLines).await
 }
 
@@ -237,7 +237,7 @@ async fn bad_queries_and_texts_get_clear_4xx(app: TestApp) {
     assert_eq!(r["technologies"][0]["proven"], Value::Null);
 }
 
-fn developer(id: u64, login: &str) -> Account {
+pub(crate) fn developer(id: u64, login: &str) -> Account {
     Account::new(id, login).with_repo(
         Repo::new("transit-api")
             .description("Realtime subway arrivals API")

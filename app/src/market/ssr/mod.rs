@@ -13,3 +13,4 @@ pub mod schedule;
 pub mod sources;
 pub mod sql;
 pub mod stats;
+pub mod tailor;

@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trends))
         .routes(routes!(match_posting))
         .routes(routes!(market_fit))
+        .merge(super::tailor::routes::router())
 }
 
 fn query(q: Result<Query<MarketQuery>, QueryRejection>) -> AppResult<stats::Filter> {

@@ -34,6 +34,8 @@ pub enum Reason {
     Restore,
     Import,
     Copy,
+    /// Aimed at a posting or a job category (reordered, maybe re-summarised).
+    Tailor,
 }
 
 impl Reason {
@@ -45,6 +47,7 @@ impl Reason {
             Reason::Restore => "restore",
             Reason::Import => "import",
             Reason::Copy => "copy",
+            Reason::Tailor => "tailor",
         }
     }
 }
@@ -110,7 +113,8 @@ pub async fn record<C: ConnectionTrait>(
             .exec(txn)
             .await?;
     }
-    Ok(())
+    // A listed résumé's card and skills follow its document.
+    crate::gallery::ssr::listing::document_changed(txn, resume_id, document).await
 }
 
 /// The owner's résumé `id`, or not found (for anyone else too).
@@ -264,6 +268,35 @@ pub async fn duplicate(db: &DatabaseConnection, user_id: &str, id: &str) -> AppR
     let copy_suffix = if src.language == crate::resume::types::Lang::Ko { "(사본)" } else { "(copy)" };
     let base = src.title.clone().or(src.target_role.clone()).unwrap_or_default();
     let title: String = format!("{base} {copy_suffix}").trim().chars().take(TITLE_MAX).collect();
+    copy_of(db, user_id, src, &doc, title, Reason::Copy).await
+}
+
+/// A copy of the owner's written résumé `id` with another document (a
+/// tailored one) and title; returns the copy's id.
+pub async fn duplicate_as(
+    db: &DatabaseConnection,
+    user_id: &str,
+    id: &str,
+    doc: &Value,
+    title: &str,
+    reason: Reason,
+) -> AppResult<String> {
+    check_document(doc)?;
+    let src = owned(db, user_id, id).await?;
+    if src.document.is_none() || src.status != ResumeStatus::Ready {
+        return Err(AppError::Conflict("only a written résumé can be copied".into()));
+    }
+    copy_of(db, user_id, src, doc, title.chars().take(TITLE_MAX).collect(), reason).await
+}
+
+async fn copy_of(
+    db: &DatabaseConnection,
+    user_id: &str,
+    src: resume::Model,
+    doc: &Value,
+    title: String,
+    reason: Reason,
+) -> AppResult<String> {
     // The copy cost nothing: usage stays with the original.
     let row = Settled {
         language: src.language,
@@ -273,7 +306,7 @@ pub async fn duplicate(db: &DatabaseConnection, user_id: &str, id: &str) -> AppR
         profile_version: src.profile_version,
         title: Some(title),
     };
-    insert_settled(db, user_id, row, &doc, Reason::Copy).await
+    insert_settled(db, user_id, row, doc, reason).await
 }
 
 /// What a résumé that arrives already written (a copy, an import) is made of.
