@@ -60,6 +60,11 @@ test('notifications: a comment and a like from a second account reach the ownerâ
   await expect(items.nth(1).locator('img')).toHaveCount(0);
   await expect(items.nth(1).getByTestId('notification-link')).toHaveAttribute('href', new RegExp(`^/r/${slug}#c-`));
 
+  // Readable on a 360 px phone: nothing scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
   await page.getByTestId('mark-all-read').click();
   await expect(page.getByTestId('notify-badge')).toHaveAttribute('data-unread', '0');
   await expect(page.getByTestId('notification').first()).toHaveAttribute('data-read', 'true');

@@ -72,7 +72,8 @@ pub fn NotificationsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(Some(page)) => view! { <List page read mute /> }.into_any(),
-                        _ => view! {
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                        Ok(None) => view! {
                             <p class="notice" data-testid="notifications-signin">
                                 <a href="/signin?return_to=%2Fnotifications">{move || t().sign_in}</a>
                             </p>

@@ -530,3 +530,29 @@ async fn a_notification_raised_on_one_instance_reaches_a_stream_on_another() {
     send(&a, &owner, Method::POST, "/api/v1/me/notifications/read", json!({ "up_to": n.id.unwrap() })).await;
     assert_eq!(on_b.expect("the count after mark-read").await.data, json!({ "unread": 0 }));
 }
+
+/// Redis dies (a private `redis-server`, killed): a like still succeeds and
+/// is stored, counted as not announced, and a stream that was open finds it
+/// on its periodic re-read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_store_down_likes_still_notify_and_streams_catch_up() {
+    use crate::helpers::{spawn_app_with, Backend, Options, PrivateRedis};
+    let Some(mut redis) = PrivateRedis::start().await else { return };
+    let options = Options { redis_url: Some(redis.url()), ..Default::default() };
+    let Some(app) = spawn_app_with(Backend::Postgres, options).await else { return };
+    let (owner, id) = written(&app, 1161, "od-owner").await;
+    share(&app, &owner, &id, "unlisted").await;
+    let fan = member(&app, 1162, "od-fan").await;
+    let mut live = Events::connect(&app, &owner, None, "").await;
+    assert_eq!(live.expect("the count").await.data, json!({ "unread": 0 }));
+
+    redis.kill();
+    let started = Instant::now();
+    like(&app, &fan, &id).await;
+    assert_eq!(seen(&app, &owner).await, vec![pair("like", "od-fan")], "stored whatever the store");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("proofolio_notifications_unannounced_total 1"), "{metrics}");
+    let n = live.next(Duration::from_secs(25)).await.expect("the stream re-reads the database");
+    assert_eq!((n.event.as_str(), n.data["kind"].as_str()), ("notification", Some("like")));
+    assert!(started.elapsed() < Duration::from_secs(25));
+}
