@@ -36,6 +36,13 @@ test('the market shows a chart with its table for a category, switched by the fo
   expect(await rows.first().getAttribute('data-tech')).not.toBe(frontendTop);
   await expect(page.getByTestId('market-pairs').locator('tbody tr').first()).toBeVisible();
   await expect(page.getByTestId('market-levels').locator('tbody tr').first()).toBeVisible();
+  // Change over time: a line per top technology, month by month, with the numbers in a table.
+  const monthly = page.getByTestId('market-monthly');
+  await expect(monthly.locator('polyline')).toHaveCount(5);
+  await monthly.locator('summary').click();
+  const months = monthly.getByTestId('market-monthly-table').locator('tbody tr');
+  expect(await months.count()).toBeGreaterThan(1);
+  await expect(months.first().locator('th')).toHaveText(/^\d{4}-\d{2}$/);
 });
 
 test('the market is readable on a phone: nothing scrolls sideways', async ({ page }) => {

@@ -216,6 +216,99 @@ fn contains_word(t: &str, w: &str) -> bool {
     find_word_pos(t, w).is_some()
 }
 
+/// Industries a posting's company is in, with the words that say so.
+pub const INDUSTRIES: &[(&str, &[&str])] = &[
+    (
+        "fintech",
+        &[
+            "fintech",
+            "핀테크",
+            "금융",
+            "증권",
+            "은행",
+            "보험",
+            "결제",
+            "payments",
+            "banking",
+            "insurance",
+            "trading",
+            "金融",
+            "银行",
+            "支付",
+            "证券",
+            "保险",
+            "量化",
+        ],
+    ),
+    ("commerce", &["e-commerce", "ecommerce", "커머스", "이커머스", "쇼핑몰", "retail", "marketplace", "电商", "零售"]),
+    ("games", &["게임", "game studio", "gaming", "video games", "游戏"]),
+    (
+        "health",
+        &[
+            "헬스케어",
+            "의료",
+            "병원",
+            "바이오",
+            "healthcare",
+            "healthtech",
+            "medical",
+            "biotech",
+            "医疗",
+            "健康",
+            "生物",
+        ],
+    ),
+    ("education", &["에듀테크", "교육", "edtech", "education", "learning platform", "教育", "在线教育"]),
+    (
+        "mobility",
+        &["모빌리티", "자율주행", "mobility", "autonomous driving", "ride-hailing", "出行", "自动驾驶", "汽车"],
+    ),
+    ("logistics", &["물류", "배송", "logistics", "delivery", "supply chain", "物流", "供应链", "配送"]),
+    (
+        "media",
+        &["미디어", "콘텐츠", "엔터테인먼트", "media", "streaming", "entertainment", "媒体", "内容", "视频", "直播"],
+    ),
+    ("security", &["보안 기업", "정보보호", "cybersecurity", "security company", "网络安全", "信息安全"]),
+    ("saas", &["saas", "b2b", "enterprise software", "협업 툴", "企业服务"]),
+    ("crypto", &["블록체인", "가상자산", "blockchain", "crypto", "web3", "区块链", "加密货币"]),
+];
+
+/// Kinds of company, with the words that say so.
+pub const COMPANY_TYPES: &[(&str, &[&str])] = &[
+    (
+        "startup",
+        &["스타트업", "startup", "start-up", "시리즈 a", "시리즈 b", "series a", "series b", "seed", "创业", "初创"],
+    ),
+    ("enterprise", &["대기업", "그룹사", "계열사", "fortune 500", "large enterprise", "大厂", "上市公司", "集团"]),
+    ("foreign", &["외국계", "글로벌 기업", "multinational", "外企", "外资"]),
+    ("public", &["공공기관", "공기업", "정부", "public sector", "government", "国企", "央企", "事业单位"]),
+    ("agency", &["si 업체", "에이전시", "agency", "consultancy", "外包公司", "外包"]),
+];
+
+fn classify(s: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
+    let t = Normalized::new(s).text;
+    table
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (code, words))| {
+            let hits = words.iter().filter(|w| contains_word(&t, w)).count();
+            (hits > 0).then_some((hits, std::cmp::Reverse(i), *code))
+        })
+        .max()
+        .map(|(_, _, code)| code)
+}
+
+/// The industry a posting says its company is in (the one most words
+/// point to; the earlier in [`INDUSTRIES`] on a tie), if any.
+pub fn industry(s: &str) -> Option<&'static str> {
+    classify(s, INDUSTRIES)
+}
+
+/// The kind of company a posting says it is, if it says.
+pub fn company_type(s: &str) -> Option<&'static str> {
+    classify(s, COMPANY_TYPES)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EmploymentType {
@@ -479,6 +572,21 @@ pub fn near_duplicate(a: u64, b: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn industry_and_company_type_when_the_posting_says() {
+        assert_eq!(industry("핀테크 스타트업에서 결제 서버를 만들 백엔드 개발자"), Some("fintech"));
+        assert_eq!(company_type("핀테크 스타트업에서 결제 서버를 만들 백엔드 개발자"), Some("startup"));
+        assert_eq!(industry("We are a Series B e-commerce marketplace"), Some("commerce"));
+        assert_eq!(company_type("We are a Series B e-commerce marketplace"), Some("startup"));
+        assert_eq!(industry("国内头部游戏公司招聘 Unity 客户端"), Some("games"));
+        assert_eq!(company_type("外企，双休，远程"), Some("foreign"));
+        assert_eq!(industry("물류 센터 배송 최적화"), Some("logistics"));
+        // Words inside other words are not hits; nothing said is None.
+        assert_eq!(industry("Backend engineer: Go, PostgreSQL, gRPC"), None);
+        assert_eq!(company_type("seeding the database with fixtures"), None);
+        assert_eq!(industry("We build sagas"), None);
+    }
 
     #[test]
     fn languages_by_script_share() {

@@ -4,7 +4,7 @@
 //! GET forms, so every view has a shareable address and works without
 //! JavaScript; everything is rendered on the server.
 
-use super::texts::{category_name, level_name, region_name, texts};
+use super::texts::{category_name, company_type_name, industry_name, level_name, region_name, texts};
 use super::types::*;
 use super::{
     market_categories, market_trends, market_view, match_view, my_market_fit, LeadResume, MatchPosting, TailorResume,
@@ -220,6 +220,80 @@ fn yearly(trends: &Trends) -> Yearly {
     (years, series, totals)
 }
 
+/// The months a monthly chart shows: the most recent with postings.
+pub const MONTHS_SHOWN: usize = 24;
+
+/// Each top technology's share of the category's postings, month by month
+/// over the last [`MONTHS_SHOWN`] months with data: lines drawn on the
+/// server, with the same numbers as a table (open it to read or copy).
+#[component]
+fn MonthlyChart(trends: Trends) -> impl IntoView {
+    let t = texts(use_i18n().lang());
+    let months: Vec<_> = trends.months.iter().rev().take(MONTHS_SHOWN).rev().cloned().collect();
+    if months.len() < 2 {
+        return ().into_any();
+    }
+    let share = |s: &TrendSeries, month: &str| s.points.iter().find(|p| p.month == month).map_or(0.0, |p| p.share);
+    let max = trends
+        .series
+        .iter()
+        .flat_map(|s| months.iter().map(move |m| share(s, &m.key)))
+        .fold(0.0_f64, f64::max)
+        .max(0.01);
+    let (w, h, left, bottom) = (540.0, 200.0, 36.0, 22.0);
+    let step = (w - left - 8.0) / (months.len() - 1) as f64;
+    let y = move |v: f64| 6.0 + (h - bottom - 6.0) * (1.0 - v / max);
+    let series = trends.series.clone();
+    view! {
+        <figure class="monthly-chart" data-testid="market-monthly">
+            <figcaption>{t.monthly_title}</figcaption>
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=t.monthly_title preserveAspectRatio="xMinYMin meet">
+                <title>{t.monthly_title}</title>
+                <text x="0" y="12" class="axis">{percent(max)}</text>
+                <text x="0" y=format!("{:.0}", h - bottom) class="axis">"0%"</text>
+                {months.iter().enumerate().filter(|(i, _)| i % 6 == 0 || *i == months.len() - 1).map(|(i, m)| view! {
+                    <text x=format!("{:.1}", left + i as f64 * step) y=format!("{}", h - 6.0) class="axis" text-anchor="middle">{m.key.clone()}</text>
+                }).collect_view()}
+                {series.iter().enumerate().map(|(n, s)| {
+                    let points: Vec<String> = months
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| format!("{:.1},{:.1}", left + i as f64 * step, y(share(s, &m.key))))
+                        .collect();
+                    view! { <polyline class=format!("line line-{n}") fill="none" points=points.join(" ")><title>{s.name.clone()}</title></polyline> }
+                }).collect_view()}
+            </svg>
+            <p class="chart-legend" aria-hidden="true">
+                {series.iter().enumerate().map(|(n, s)| view! { <span class=format!("key line-{n}")></span> {s.name.clone()} " " }).collect_view()}
+            </p>
+            <details>
+                <summary>{t.monthly_table}</summary>
+                <div class="table-scroll">
+                    <table class="market-table" data-testid="market-monthly-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.month}</th>
+                                <th scope="col" class="num">{t.postings}</th>
+                                {series.iter().map(|s| view! { <th scope="col" class="num">{s.name.clone()}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {months.iter().map(|m| view! {
+                                <tr>
+                                    <th scope="row">{m.key.clone()}</th>
+                                    <td class="num">{m.postings}</td>
+                                    {series.iter().map(|s| view! { <td class="num">{percent(share(s, &m.key))}</td> }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </figure>
+    }
+    .into_any()
+}
+
 #[component]
 fn TrendTable(trends: Trends) -> impl IntoView {
     let t = texts(use_i18n().lang());
@@ -325,6 +399,14 @@ fn MarketBody(query: MarketQuery, cats: Categories, top: MarketTop, trends: Tren
         top.by_level.iter().map(|b| (level_name(lang, &b.key).to_string(), b.postings)).collect();
     let pairs: Vec<(String, i64)> =
         top.pairs.iter().map(|p| (format!("{} + {}", p.a_name, p.b_name), p.postings)).collect();
+    // What postings state first; "not stated" last, however many.
+    let stated_first = |buckets: &[Bucket], name: &dyn Fn(&str) -> &'static str| -> Vec<(String, i64)> {
+        let mut v: Vec<&Bucket> = buckets.iter().collect();
+        v.sort_by_key(|b| b.key.is_empty());
+        v.into_iter().map(|b| (name(&b.key).to_string(), b.postings)).collect()
+    };
+    let industries = stated_first(&top.by_industry, &|k| industry_name(lang, k));
+    let company_types = stated_first(&top.by_company_type, &|k| company_type_name(lang, k));
     view! {
         <Filters query=query.clone() categories=cats action="/market" full=true />
         <Credit total=top.total_postings first=top.first_month.clone() last=top.last_month.clone() sources=top.sources.clone() />
@@ -343,7 +425,10 @@ fn MarketBody(query: MarketQuery, cats: Categories, top: MarketTop, trends: Tren
                     <BucketTable caption=t.pairs_title head=t.pair rows=pairs testid="market-pairs" />
                     <BucketTable caption=t.region_title head=t.region rows=regions testid="market-regions" />
                     <BucketTable caption=t.level_title head=t.level rows=levels testid="market-levels" />
+                    <BucketTable caption=t.industry_title head=t.industry rows=industries testid="market-industries" />
+                    <BucketTable caption=t.company_type_title head=t.company_type rows=company_types testid="market-company-types" />
                 </div>
+                <MonthlyChart trends=trends.clone() />
                 <TrendTable trends />
             }.into_any()
         }}

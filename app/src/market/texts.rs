@@ -26,11 +26,18 @@ pub struct MarketText {
     pub pairs_title: &'static str,
     pub pair: &'static str,
     pub region_title: &'static str,
+    pub industry_title: &'static str,
+    pub industry: &'static str,
+    pub company_type_title: &'static str,
+    pub company_type: &'static str,
     pub region: &'static str,
     pub level_title: &'static str,
     pub level: &'static str,
     pub unknown: &'static str,
     pub trend_title: &'static str,
+    pub monthly_title: &'static str,
+    pub monthly_table: &'static str,
+    pub month: &'static str,
     pub year: &'static str,
     pub no_data: &'static str,
     pub match_link: &'static str,
@@ -96,11 +103,18 @@ const KO: MarketText = MarketText {
     pairs_title: "함께 요구되는 기술",
     pair: "조합",
     region_title: "지역별 공고",
+    industry_title: "산업별 공고 (공고에 적힌 경우)",
+    industry: "산업",
+    company_type_title: "회사 유형별 공고 (공고에 적힌 경우)",
+    company_type: "회사 유형",
     region: "지역",
     level_title: "경력별 공고",
     level: "경력",
     unknown: "알 수 없음",
     trend_title: "연도별 추이 (상위 5개 기술)",
+    monthly_title: "월별 추이: 공고 중 상위 5개 기술을 요구한 비율",
+    monthly_table: "월별 숫자 보기",
+    month: "월",
     year: "연도",
     no_data: "이 조건에 맞는 공고가 아직 없습니다.",
     match_link: "공고와 비교하기",
@@ -166,11 +180,18 @@ const EN: MarketText = MarketText {
     pairs_title: "Often asked together",
     pair: "Pair",
     region_title: "Postings by region",
+    industry_title: "Postings by industry (where stated)",
+    industry: "Industry",
+    company_type_title: "Postings by company type (where stated)",
+    company_type: "Company type",
     region: "Region",
     level_title: "Postings by experience",
     level: "Level",
     unknown: "Not stated",
     trend_title: "By year (top 5 technologies)",
+    monthly_title: "Month by month: share of postings asking for the top 5",
+    monthly_table: "Show the numbers by month",
+    month: "Month",
     year: "Year",
     no_data: "No postings match these filters yet.",
     match_link: "Match a posting",
@@ -277,4 +298,44 @@ pub fn region_name(lang: Lang, code: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// An industry code as people read it.
+pub fn industry_name(lang: Lang, code: &str) -> &'static str {
+    let (ko, en) = match code {
+        "fintech" => ("핀테크·금융", "Fintech & finance"),
+        "commerce" => ("커머스", "Commerce"),
+        "games" => ("게임", "Games"),
+        "health" => ("헬스케어·바이오", "Health & bio"),
+        "education" => ("교육", "Education"),
+        "mobility" => ("모빌리티", "Mobility"),
+        "logistics" => ("물류", "Logistics"),
+        "media" => ("미디어·콘텐츠", "Media & content"),
+        "security" => ("보안", "Security"),
+        "saas" => ("B2B·SaaS", "B2B & SaaS"),
+        "crypto" => ("블록체인", "Blockchain"),
+        _ => ("밝히지 않음", "Not stated"),
+    };
+    if lang == Lang::Ko {
+        ko
+    } else {
+        en
+    }
+}
+
+/// A company-type code as people read it.
+pub fn company_type_name(lang: Lang, code: &str) -> &'static str {
+    let (ko, en) = match code {
+        "startup" => ("스타트업", "Startup"),
+        "enterprise" => ("대기업", "Large company"),
+        "foreign" => ("외국계", "Foreign company"),
+        "public" => ("공공기관", "Public sector"),
+        "agency" => ("에이전시·SI", "Agency & outsourcing"),
+        _ => ("밝히지 않음", "Not stated"),
+    };
+    if lang == Lang::Ko {
+        ko
+    } else {
+        en
+    }
 }

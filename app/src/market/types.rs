@@ -115,6 +115,14 @@ pub struct MarketTop {
     pub pairs: Vec<TechPair>,
     pub by_region: Vec<Bucket>,
     pub by_level: Vec<Bucket>,
+    /// By the company's industry (`fintech`, `games`, `commerce` …; `""`
+    /// when the posting does not say).
+    #[serde(default)]
+    pub by_industry: Vec<Bucket>,
+    /// By kind of company (`startup`, `enterprise`, `foreign`, `public`,
+    /// `agency`; `""` when the posting does not say).
+    #[serde(default)]
+    pub by_company_type: Vec<Bucket>,
     pub sources: Vec<SourceCount>,
     pub credit: String,
 }

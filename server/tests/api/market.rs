@@ -370,3 +370,58 @@ async fn csv_rows_are_ingested_like_json_lines(app: TestApp) {
     let (_, top) = get_json(&app, &Jar::default(), "/api/v1/market/top?region=busan").await;
     assert_eq!(top["total_postings"], 1, "{top}");
 }
+
+db_tests!(industry_and_company_type_are_counted_where_stated);
+
+async fn industry_and_company_type_are_counted_where_stated(app: TestApp) {
+    let text = [
+        line(
+            "백엔드 개발자",
+            "핀테크 스타트업에서 결제 서버를 만듭니다.\n자격요건\n- Rust",
+            "페이랩",
+            "서울",
+            "https://jobs.example.kr/pay",
+            "2026-03-02",
+        ),
+        line(
+            "Backend Engineer",
+            "We are a Series A fintech startup building payments APIs.\nRequirements: Go",
+            "Payly",
+            "Seoul",
+            "https://payly.example.com/1",
+            "2026-03-05",
+        ),
+        line(
+            "Game Server Engineer",
+            "A game studio in Pangyo.\nRequirements: C++",
+            "Pixel",
+            "Pangyo",
+            "https://pixel.example.com/1",
+            "2026-03-06",
+        ),
+        line(
+            "Backend Engineer",
+            "Requirements: Java, Spring",
+            "Plain",
+            "Seoul",
+            "https://plain.example.com/1",
+            "2026-03-07",
+        ),
+    ]
+    .join("\n");
+    let report = ingest_text(&app, text, Format::JsonLines).await;
+    assert_eq!(report.new, 4, "{report}");
+    let (status, top) = get_json(&app, &Jar::default(), "/api/v1/market/top").await;
+    assert_eq!(status, 200);
+    let count = |field: &str, key: &str| {
+        top[field].as_array().unwrap().iter().find(|b| b["key"] == key).map_or(0, |b| b["postings"].as_i64().unwrap())
+    };
+    assert_eq!(
+        (count("by_industry", "fintech"), count("by_industry", "games"), count("by_industry", "")),
+        (2, 1, 1),
+        "{top}"
+    );
+    assert_eq!((count("by_company_type", "startup"), count("by_company_type", "")), (2, 2), "{top}");
+    let html = app.client.get(app.url("/market")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"market-industries\"") && html.contains("핀테크·금융"), "the page shows it");
+}

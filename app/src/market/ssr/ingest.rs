@@ -191,6 +191,8 @@ struct Prepared {
     posted_at: NaiveDate,
     language: &'static str,
     category: &'static str,
+    industry: Option<&'static str>,
+    company_type: Option<&'static str>,
     technologies: Vec<(String, &'static str)>,
 }
 
@@ -330,6 +332,8 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
     let remote = loc.remote || market::location(title).remote || raw.remote == Some(true);
     let posted_at = posted_date(raw.posted_at.as_deref(), today);
     let company = clean_opt(raw.company, 200);
+    // What the posting says about its company: its name and its text.
+    let about = format!("{}\n{text}", company.as_deref().unwrap_or_default());
     let company_key = company.as_deref().map(|c| c.to_lowercase()).unwrap_or_default();
     let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 2000);
     let salary = raw.salary.as_deref().and_then(market::salary).or_else(|| market::salary(&text)).map(|s| {
@@ -373,6 +377,8 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
         posted_at,
         language: x.language.code(),
         category: x.category.code(),
+        industry: market::industry(&about),
+        company_type: market::company_type(&about),
         technologies: x.technologies.iter().map(|m| (m.tech_id.clone(), requirement(m.requirement))).collect(),
     })
 }
@@ -978,6 +984,8 @@ fn posting_values(p: &Prepared, now: DateTime<Utc>) -> Vec<Value> {
         p.posted_at.into(),
         p.language.into(),
         p.category.into(),
+        p.industry.into(),
+        p.company_type.into(),
         now.into(),
     ]
 }
@@ -985,7 +993,7 @@ fn posting_values(p: &Prepared, now: DateTime<Utc>) -> Vec<Value> {
 const COLUMNS: &str =
     "source, source_id, url, canonical_url, content_hash, simhash, title, company, company_key, location, \
      country, region, remote, min_years, max_years, level, employment_type, salary_min, salary_max, salary_currency, \
-     salary_period, posted_month, posted_at, language, category, updated_at";
+     salary_period, posted_month, posted_at, language, category, industry, company_type, updated_at";
 
 async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcome> {
     let b = backend(txn);
@@ -1037,7 +1045,8 @@ async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcom
             return Ok(Outcome::Duplicate);
         }
     }
-    let marks = vec!["?"; 27].join(", ");
+    // One mark per column, and one for `ingested_at`.
+    let marks = vec!["?"; COLUMNS.split(',').count() + 1].join(", ");
     let mut values = posting_values(p, now);
     values.push(now.into());
     let row = txn

@@ -224,6 +224,8 @@ pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult
 
     let by_region = buckets(db, "COALESCE(p.region, '')", &cond, values.clone()).await?;
     let by_level = buckets(db, "p.level", &cond, values.clone()).await?;
+    let by_industry = buckets(db, "COALESCE(p.industry, '')", &cond, values.clone()).await?;
+    let by_company_type = buckets(db, "COALESCE(p.company_type, '')", &cond, values.clone()).await?;
     let rows = db
         .query_all_raw(stmt(
             b,
@@ -246,6 +248,8 @@ pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult
         pairs,
         by_region,
         by_level,
+        by_industry,
+        by_company_type,
         sources,
         credit: CREDIT.into(),
     })
