@@ -70,12 +70,20 @@ test('signed in: my fit for a category, then a copy of my résumé tailored to a
   const original = await writtenResume(page, info.project.name, `tl_${info.project.name}`);
   await page.goto(`${plain}/market/me?category=backend`);
   await ready(page, info.project.name);
-  await expect(page.getByTestId('fit-lead').locator('li[data-tech="rust"]')).toBeVisible();
+  // The demo profile's Java (Spring) is proven and asked for by most backend postings.
+  await expect(page.getByTestId('fit-lead').locator('li[data-tech="java"]')).toBeVisible();
+  // One click puts these first in my résumé.
+  await page.getByTestId('lead-button').click();
+  await expect(page).toHaveURL(original);
+  await expect(page.getByTestId('section-skills').locator('li').first()).toContainText(/Java|Redis|Python/);
+
+  await page.goto(`${plain}/market/me?category=backend`);
+  await ready(page, info.project.name);
   await page.getByTestId('fit-match').click();
   await expect(page).toHaveURL(/\/market\/match$/);
   await ready(page, info.project.name);
   await page.getByTestId('match-text').fill(
-    '백엔드 개발자 채용\n\n자격요건\n- Rust 3년 이상\n- PostgreSQL\n\n우대사항\n- 쿠버네티스 운영 경험',
+    '백엔드 개발자 채용\n\n자격요건\n- Java, Spring Boot 3년 이상\n- Redis 캐시 설계 경험\n\n우대사항\n- 쿠버네티스 운영 경험',
   );
   await page.getByTestId('match-button').click();
   await expect(page.getByTestId('coverage')).toBeVisible();
@@ -86,6 +94,6 @@ test('signed in: my fit for a category, then a copy of my résumé tailored to a
   expect(page.url()).not.toBe(original);
   // The copy says what it is for and leads with what the posting asks and the code proves.
   await expect(page.locator('#resume-title')).toHaveValue(/tailored/);
-  await expect(page.getByTestId('section-skills').locator('li').first()).toContainText('Rust');
+  await expect(page.getByTestId('section-skills').locator('li').first()).toContainText(/Java|Spring|Redis/);
   await expect(page.getByTestId('receipt').first()).toBeVisible();
 });
