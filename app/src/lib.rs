@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod gallery;
 pub mod github;
 pub mod home;
 pub mod market;
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("preview") view=PreviewPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("resumes"), ParamSegment("id")) view=ResumePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("r"), ParamSegment("slug")) view=crate::share::pages::SharedPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("explore") view=crate::gallery::pages::GalleryPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("resumes"), ParamSegment("id"), StaticSegment("edit"))
                         view=crate::resume::editor::EditorPage

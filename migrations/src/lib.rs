@@ -12,6 +12,7 @@ mod m20261123_000009_market;
 mod m20261123_000010_sharing;
 mod m20261123_000011_comments;
 mod m20261123_000012_notifications;
+mod m20261123_000013_gallery;
 mod m20261123_000014_market_sources;
 mod m20261123_000015_posting_industry;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_sharing::Migration),
             Box::new(m20261123_000011_comments::Migration),
             Box::new(m20261123_000012_notifications::Migration),
+            Box::new(m20261123_000013_gallery::Migration),
             Box::new(m20261123_000014_market_sources::Migration),
             Box::new(m20261123_000015_posting_industry::Migration),
         ]

@@ -17,6 +17,7 @@ pub fn Header() -> impl IntoView {
                 </a>
                 <nav class="site-nav" aria-label=i18n.t(|t| t.nav_primary)>
                     <a href="/#how">{i18n.t(|t| t.nav_how)}</a>
+                    <a href="/explore" data-testid="nav-explore">{crate::gallery::texts::texts(i18n.lang()).nav}</a>
                     <a href="/market" data-testid="nav-market">{crate::market::texts::texts(i18n.lang()).nav}</a>
                     <LangSwitch />
                     <UserMenu />

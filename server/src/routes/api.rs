@@ -26,6 +26,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "admin", description = "Administrators only (`auth.admins`): job-posting ingestion — upload a file, run a job board or feed now, read each run's report"),
         (name = "resumes", description = "Evidence-linked résumés written from the skill profile, streamed, exported as JSON Resume"),
         (name = "sharing", description = "A résumé's link and visibility, reading it by link (view counts), likes"),
+        (name = "gallery", description = "Public résumés as cards: sorted by trending, views, likes or newest, filtered by skill and role, keyset-paged"),
         (name = "notifications", description = "My notifications (likes, comments, replies): the list, mark read, live server-sent events, mute a résumé"),
         (name = "jobs", description = "Background jobs (imports, résumés being written): status and server-sent progress"),
         (name = "operations", description = "Health, readiness and metrics"),
@@ -75,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(app::resume::ssr::routes::router())
         .merge(app::share::ssr::routes::router())
         .merge(app::notify::ssr::routes::router())
+        .merge(app::gallery::ssr::routes::router())
         .merge(app::platform::ssr::job_routes::router())
 }
 

@@ -9,6 +9,7 @@ mod helpers;
 
 mod auth;
 mod editing;
+mod explore;
 mod import_props;
 mod imports;
 mod instances;

@@ -177,6 +177,7 @@ pub async fn create(state: &AppState, user_id: &str, resume_id: &str, req: &NewC
     .await?;
     let event = notify::Event::Commented { resume: &row, by: user_id, comment: &id, parent: parent.as_deref() };
     notify::raise(state, event).await;
+    crate::gallery::ssr::listing::refresh_after(&state.db, resume_id).await;
     Ok(id)
 }
 
@@ -214,6 +215,7 @@ pub async fn delete(state: &AppState, user_id: &str, id: &str) -> AppResult<Stri
     }
     resume_comment::Entity::delete_many().filter(resume_comment::Column::ParentId.eq(&c.id)).exec(&state.db).await?;
     resume_comment::Entity::delete_by_id(c.id.clone()).exec(&state.db).await?;
+    crate::gallery::ssr::listing::refresh_after(&state.db, &c.resume_id).await;
     Ok(c.resume_id)
 }
 

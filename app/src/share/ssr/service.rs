@@ -177,7 +177,11 @@ pub async fn set(state: &AppState, user_id: &str, resume_id: &str, req: &ShareSe
         .exec_without_returning(&txn)
         .await;
     match written {
-        Ok(_) => txn.commit().await?,
+        Ok(_) => {
+            // The gallery lists it, or no longer does, in the same transaction.
+            crate::gallery::ssr::listing::published(&txn, resume_id, req.visibility == Visibility::Public).await?;
+            txn.commit().await?
+        }
         Err(e) if is_unique_violation(&e) => {
             let _ = txn.rollback().await;
             return Err(AppError::validation("slug", "taken"));
@@ -251,12 +255,12 @@ pub async fn read(state: &AppState, slug: &str, reader: &Reader<'_>) -> AppResul
         views,
         mine,
         updated_at: row.updated_at.to_rfc3339(),
+        url: absolute(state, &share.slug),
+        image_url: super::images::preview_url(&state.public_url, &share.slug, &row.updated_at.to_rfc3339()),
     })))
 }
 
 /// Like (`on`) or unlike `resume_id` as `user_id`: idempotent; the count
-        url: absolute(state, &share.slug),
-        image_url: super::images::preview_url(&state.public_url, &share.slug, &row.updated_at.to_rfc3339()),
 /// is the rows under the (résumé, user) key, exact under any concurrency.
 pub async fn like(state: &AppState, user_id: &str, resume_id: &str, on: bool) -> AppResult<LikeState> {
     let row = readable(state, Some(user_id), resume_id).await?;
@@ -285,6 +289,7 @@ pub async fn like(state: &AppState, user_id: &str, resume_id: &str, on: bool) ->
             .exec(&state.db)
             .await?;
     }
+    crate::gallery::ssr::listing::refresh_after(&state.db, resume_id).await;
     Ok(LikeState { likes: likes(state, resume_id).await?, liked: on })
 }
 

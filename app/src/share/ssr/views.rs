@@ -143,6 +143,7 @@ pub async fn flush(state: &AppState) -> AppResult<usize> {
             continue;
         }
         moved += 1;
+        crate::gallery::ssr::listing::refresh_after(&state.db, &resume_id).await;
     }
     Ok(moved)
 }
