@@ -286,12 +286,15 @@ pub const COMPANY_TYPES: &[(&str, &[&str])] = &[
 ];
 
 fn classify(s: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
-    let t = Normalized::new(s).text;
+    classify_normalized(&Normalized::new(s).text, table)
+}
+
+fn classify_normalized(t: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
     table
         .iter()
         .enumerate()
         .filter_map(|(i, (code, words))| {
-            let hits = words.iter().filter(|w| contains_word(&t, w)).count();
+            let hits = words.iter().filter(|w| contains_word(t, w)).count();
             (hits > 0).then_some((hits, std::cmp::Reverse(i), *code))
         })
         .max()
@@ -307,6 +310,12 @@ pub fn industry(s: &str) -> Option<&'static str> {
 /// The kind of company a posting says it is, if it says.
 pub fn company_type(s: &str) -> Option<&'static str> {
     classify(s, COMPANY_TYPES)
+}
+
+/// [`industry`] and [`company_type`] of one text, normalised once.
+pub fn industry_and_company_type(s: &str) -> (Option<&'static str>, Option<&'static str>) {
+    let t = Normalized::new(s).text;
+    (classify_normalized(&t, INDUSTRIES), classify_normalized(&t, COMPANY_TYPES))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -511,10 +520,17 @@ pub fn canonical_text(s: &str) -> String {
     out.trim_end().to_string()
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// FNV-1a, 64 bits: stable across versions and platforms (unlike std's
 /// hasher), so it can be stored.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_more(FNV_OFFSET, bytes)
+}
+
+/// FNV-1a continued over more bytes: `fnv1a_more(fnv1a(a), b)` is
+/// `fnv1a(a ++ b)`.
+fn fnv1a_more(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -525,7 +541,17 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// A hash of the canonical text as 16 hex digits: equal for postings that
 /// differ only in case, spacing, punctuation or links.
 pub fn content_hash(s: &str) -> String {
-    format!("{:016x}", fnv1a(canonical_text(s).as_bytes()))
+    content_hash_of_canonical(&canonical_text(s))
+}
+
+fn content_hash_of_canonical(canon: &str) -> String {
+    format!("{:016x}", fnv1a(canon.as_bytes()))
+}
+
+/// [`content_hash`] and [`simhash`] of one text, made canonical once.
+pub fn content_hash_and_simhash(s: &str) -> (String, u64) {
+    let canon = canonical_text(s);
+    (content_hash_of_canonical(&canon), simhash_of_canonical(&canon))
 }
 
 /// A 64-bit SimHash over shingles of the canonical text: 3-word shingles
@@ -533,10 +559,13 @@ pub fn content_hash(s: &str) -> String {
 /// split by spaces). Near-identical texts differ in a few bits; compare
 /// with [`near_duplicate`] or [`hamming`].
 pub fn simhash(s: &str) -> u64 {
-    let canon = canonical_text(s);
+    simhash_of_canonical(&canonical_text(s))
+}
+
+fn simhash_of_canonical(canon: &str) -> u64 {
     let mut weights = [0i32; 64];
-    let mut add = |shingle: &str| {
-        let h = fnv1a(shingle.as_bytes());
+    // Each shingle's hash is fed its bytes in place (no string is built).
+    let mut add = |h: u64| {
         for (bit, w) in weights.iter_mut().enumerate() {
             if h >> bit & 1 == 1 {
                 *w += 1;
@@ -547,14 +576,21 @@ pub fn simhash(s: &str) -> u64 {
     };
     let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
-        add(&w.join(" "));
+        // The hash of `w.join(" ")`.
+        let h = fnv1a_more(
+            fnv1a_more(fnv1a_more(fnv1a_more(fnv1a(w[0].as_bytes()), b" "), w[1].as_bytes()), b" "),
+            w[2].as_bytes(),
+        );
+        add(h);
     }
     if words.len() < 3 {
-        add(&canon);
+        add(fnv1a(canon.as_bytes()));
     }
     let cjk: Vec<char> = canon.chars().filter(|&c| is_hangul(c) || is_han(c)).collect();
     for w in cjk.windows(4) {
-        add(&w.iter().collect::<String>());
+        // The hash of the four characters as one string.
+        let mut buf = [0u8; 4];
+        add(w.iter().fold(FNV_OFFSET, |h, c| fnv1a_more(h, c.encode_utf8(&mut buf).as_bytes())));
     }
     weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
 }
@@ -572,6 +608,35 @@ pub fn near_duplicate(a: u64, b: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hashes are stored with every posting and compared with new ones:
+    /// they must never change (these were computed by the first version).
+    #[test]
+    fn hashes_are_stable() {
+        let cases = [
+            (
+                "Senior Backend Engineer\nWe build payments. Requirements: 3+ years of Rust, PostgreSQL",
+                0x505a_0347_8310_9838u64,
+                "db325c5958ce6129",
+            ),
+            (
+                "백엔드 개발자 (Rust)\n서비스 백엔드를 함께 만들 개발자를 찾습니다. 자격요건 Rust 실무 경험 3년 이상",
+                0xd3b7_d016_d48f_e98c,
+                "960c70e6fbe8beca",
+            ),
+            (
+                "高级后端工程师\n负责支付系统的设计与开发，要求熟悉 Go 和 Kubernetes，三年以上经验",
+                0xdcd4_08f1_a184_3a0c,
+                "e3587369940a18b8",
+            ),
+            ("Go dev", 0xf1e2_fe9a_f0c8_4d78, "f1e2fe9af0c84d78"),
+        ];
+        for (text, sim, hash) in cases {
+            assert_eq!(simhash(text), sim, "{text}");
+            assert_eq!(content_hash(text), hash, "{text}");
+            assert_eq!(content_hash_and_simhash(text), (hash.to_string(), sim), "{text}");
+        }
+    }
 
     #[test]
     fn industry_and_company_type_when_the_posting_says() {

@@ -47,7 +47,7 @@
 
 use crate::text::{is_latin_word, Hit, Normalized};
 use crate::{Category, Taxonomy, Technology};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 
 /// How strongly a posting asks for a technology.
@@ -588,6 +588,7 @@ fn automaton<S: AsRef<str>>(words: &[S]) -> AhoCorasick {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(StartKind::Both)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(words.iter().map(|w| w.as_ref()))
         .expect("the posting words build an automaton")
 }
@@ -1074,12 +1075,14 @@ fn years_phrases(text: &str) -> Vec<YearsPhrase> {
         let t = tail.trim_start_matches(' ');
         let plus = t.starts_with('+');
         let t2 = t.trim_start_matches('+').trim_start_matches(' ');
-        let window: String = text[j..].chars().take(40).collect();
-        let before: String = text[..i].chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
+        // The words around, built only for a number followed by a unit.
+        let window = || text[j..].chars().take(40).collect::<String>();
+        let before = || text[..i].chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect::<String>();
         let is_year_number = n >= 1900 || n > 40;
         let found = if is_year_number {
             false
         } else if t2.starts_with("years") || t2.starts_with("year") || t2.starts_with("yrs") || t2.starts_with("yr ") {
+            let (window, before) = (window(), before());
             plus || [
                 "experience",
                 "exp",
@@ -1099,6 +1102,7 @@ fn years_phrases(text: &str) -> Vec<YearsPhrase> {
                 || ["at least", "minimum", "min.", "over", "more than"].iter().any(|w| before.contains(w))
         } else if let Some(after) = t2.strip_prefix('년') {
             let after = after.trim_start_matches(' ');
+            let (window, before) = (window(), before());
             let exp_ctx = before.contains("경력")
                 || window.contains("경력")
                 || window.contains("경험")
@@ -1111,6 +1115,7 @@ fn years_phrases(text: &str) -> Vec<YearsPhrase> {
                 && exp_ctx
                 && !after.starts_with("연속")
         } else if let Some(after) = t2.strip_prefix('年') {
+            let (window, before) = (window(), before());
             let exp_ctx = ["经验", "工作", "开发", "经历", "以上"].iter().any(|w| window.contains(w));
             (after.starts_with("以上")
                 || after.starts_with("及以上")

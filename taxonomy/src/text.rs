@@ -4,7 +4,7 @@
 //! name (an ordinary word such as "Go" or "Spring") needs.
 
 use crate::{Guard, Technology};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Text prepared for matching: case-folded, full-width forms made ASCII,
 /// dashes unified, URLs and e-mail addresses blanked out. `orig[i]` is the
@@ -32,6 +32,11 @@ impl<'a> Normalized<'a> {
                 '\r' | '\t' => ' ',
                 c => c,
             };
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                orig.push(i);
+                continue;
+            }
             for l in c.to_lowercase() {
                 let start = text.len();
                 text.push(l);
@@ -53,6 +58,10 @@ impl<'a> Normalized<'a> {
 /// URLs and e-mail addresses say nothing about the job ("github.com/go-…",
 /// "react@company.com") and may name people: replaced by spaces.
 fn blank_addresses(text: &mut String) {
+    // Most texts have neither: nothing to blank.
+    if !text.contains('@') && !text.contains("http://") && !text.contains("https://") && !text.contains("www.") {
+        return;
+    }
     let bytes = text.as_bytes().to_vec();
     let mut blank = vec![false; bytes.len()];
     let is_url_char = |b: u8| b.is_ascii_graphic() && !matches!(b, b')' | b']' | b'>' | b'"' | b'\'' | b',');
@@ -253,13 +262,17 @@ impl Matcher {
                 infos.push(PatternInfo { tech: i, guard });
             }
         }
+        // A DFA: more memory than the default NFA, searched several times
+        // faster (every posting runs through it), with the same matches.
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("the technology names build an automaton");
         let stop_phrases: Vec<String> = techs.iter().flat_map(|t| t.stop.iter().map(|s| fold(s))).collect();
         let stops = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&stop_phrases)
             .expect("the stop phrases build an automaton");
         let is_language = techs.iter().map(|t| t.category == crate::Category::Language).collect();
