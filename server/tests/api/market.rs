@@ -425,3 +425,43 @@ async fn industry_and_company_type_are_counted_where_stated(app: TestApp) {
     let html = app.client.get(app.url("/market")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"market-industries\"") && html.contains("핀테크·금융"), "the page shows it");
 }
+
+db_tests!(a_batch_decides_like_one_posting_at_a_time);
+
+/// One batch (one transaction, read ahead): two postings, both edited at
+/// their source, then the first one's old text under another company.
+/// One at a time, the second edit is an update (its URL is held once the
+/// first edit has been written), and the old text is new again (its
+/// posting now has the edited text).
+async fn a_batch_decides_like_one_posting_at_a_time(app: TestApp) {
+    let text = [
+        line("Backend Engineer", EN_BACKEND, "Acme", "Seoul", "https://acme.example.com/jobs/1", "2026-02-01"),
+        line("Frontend Engineer", EN_FRONTEND, "Beta", "Seoul", "https://beta.example.com/jobs/2", "2026-02-02"),
+        line(
+            "Backend Engineer",
+            &format!("{EN_BACKEND}\n- Redis"),
+            "Acme",
+            "Seoul",
+            "https://acme.example.com/jobs/1",
+            "2026-02-05",
+        ),
+        line(
+            "Frontend Engineer",
+            &format!("{EN_FRONTEND}\n- Next.js"),
+            "Beta",
+            "Seoul",
+            "https://BETA.example.com/jobs/2/",
+            "2026-02-06",
+        ),
+        line("Backend Engineer", EN_BACKEND, "Gamma", "Busan", "https://gamma.example.com/jobs/3", "2026-02-07"),
+    ]
+    .join("\n");
+    let report = ingest_text(&app, text, Format::JsonLines).await;
+    assert_eq!((report.read, report.new, report.updated, report.duplicates), (5, 3, 2, 0), "{report}");
+    let (_, top) = get_json(&app, &Jar::default(), "/api/v1/market/top").await;
+    assert_eq!(top["total_postings"], 3, "{top}");
+    assert_eq!(tech(&top, "redis")["postings"], 1, "{top}");
+    assert_eq!(tech(&top, "nextjs")["postings"], 1, "{top}");
+    assert_eq!(tech(&top, "rust")["postings"], 2, "{top}");
+}
+

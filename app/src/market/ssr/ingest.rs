@@ -1,9 +1,10 @@
 //! Ingestion: postings from JSON Lines, CSV (the same columns) or a
 //! corpus issue file (`whoishiring-zh/*.json`), optionally gzip'd, read
-//! as a stream. A blocking thread reads, parses and extracts record by
-//! record (bounded channel, so memory stays flat however large the file);
-//! the async side de-duplicates and writes in batches of 200 per
-//! transaction. Every run leaves a report row in `ingestion_runs`.
+//! as a stream. A blocking thread reads and parses record by record,
+//! worker threads (one a core) extract in chunks, in order (bounded
+//! channels, so memory stays flat however large the file); the async side
+//! de-duplicates and writes in batches of 1000 per transaction. Every run
+//! leaves a report row in `ingestion_runs`.
 //!
 //! De-duplication: the same content hash (case, spacing, links ignored) is
 //! a duplicate; the same canonical URL with other content is an update of
@@ -21,6 +22,7 @@ use crate::platform::ssr::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
@@ -33,7 +35,11 @@ pub const BODY_MAX: usize = 50 * 1024;
 const LINE_MAX: usize = 128 * 1024;
 /// A corpus issue file is read whole.
 const CORPUS_FILE_MAX: u64 = 20 * 1024 * 1024;
-const BATCH: usize = 200;
+/// Postings decided and written per transaction.
+const BATCH: usize = 1000;
+/// Bound values per statement: well under SQLite's 32,766 and
+/// PostgreSQL's 65,535.
+const MAX_VALUES: usize = 16_000;
 /// Rejections listed in a report (all are counted).
 const REPORT_REJECTIONS: usize = 100;
 
@@ -197,6 +203,8 @@ struct Prepared {
 }
 
 type Item = Result<Prepared, Rejection>;
+/// A record read and parsed, with its line, or why it could not be.
+type Parsed = Result<(RawPosting, u64), Rejection>;
 
 fn reject(line: u64, reason: &str, detail: Option<String>) -> Rejection {
     Rejection { line, reason: reason.into(), detail }
@@ -354,13 +362,15 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
         market::EmploymentType::Freelance => "freelance",
         market::EmploymentType::Unknown => "unknown",
     };
+    let (content_hash, simhash) = market::content_hash_and_simhash(&text);
+    let (industry, company_type) = market::industry_and_company_type(&about);
     Ok(Prepared {
         source: clean_opt(raw.source, 64).unwrap_or_else(|| default_source.to_string()),
         source_id: clean_opt(raw.source_id, 200),
         canonical_url: url.as_deref().and_then(canonical_url),
         url,
-        content_hash: market::content_hash(&text),
-        simhash: market::simhash(&text) as i64,
+        content_hash,
+        simhash: simhash as i64,
         title: bounded(&redact(title), 300),
         company,
         company_key,
@@ -377,8 +387,8 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
         posted_at,
         language: x.language.code(),
         category: x.category.code(),
-        industry: market::industry(&about),
-        company_type: market::company_type(&about),
+        industry,
+        company_type,
         technologies: x.technologies.iter().map(|m| (m.tech_id.clone(), requirement(m.requirement))).collect(),
     })
 }
@@ -412,16 +422,14 @@ fn next_line<R: BufRead>(r: &mut R, max: usize, buf: &mut Vec<u8>) -> std::io::R
     }
 }
 
-/// Read every record of `input`, calling `emit` with each prepared posting
-/// or rejection until it returns false. Runs on a blocking thread.
+/// Read every record of `input`, calling `emit` with each parsed posting
+/// (and its line) or rejection until it returns false. Runs on a blocking
+/// thread.
 fn read_records(
-    dict: &Dictionaries,
     format: Format,
     input: Box<dyn Read + Send>,
-    default_source: &str,
-    emit: &mut dyn FnMut(Item) -> bool,
+    emit: &mut dyn FnMut(Parsed) -> bool,
 ) -> std::io::Result<()> {
-    let today = Utc::now().date_naive();
     match format {
         Format::JsonLines => {
             let mut reader = BufReader::with_capacity(64 * 1024, input);
@@ -438,7 +446,7 @@ fn read_records(
                         match std::str::from_utf8(&buf) {
                             Err(_) => Err(reject(line, "not_text", Some("not UTF-8".into()))),
                             Ok(s) => match serde_json::from_str::<RawPosting>(s.trim_start_matches('\u{feff}')) {
-                                Ok(raw) => prepare(dict, raw, line, default_source, today),
+                                Ok(raw) => Ok((raw, line)),
                                 Err(e) => Err(reject(line, "malformed", Some(format!("JSON: {e}")))),
                             },
                         }
@@ -510,7 +518,7 @@ fn read_records(
                                 source_id: get(7),
                                 ..Default::default()
                             };
-                            prepare(dict, raw, line, default_source, today)
+                            Ok((raw, line))
                         }
                     }
                 };
@@ -542,7 +550,7 @@ fn read_records(
             let postings = issue.get("postings").and_then(|v| v.as_array()).cloned().unwrap_or_default();
             for (i, p) in postings.iter().enumerate() {
                 let raw = corpus_posting(p, month.as_deref());
-                if !emit(prepare(dict, raw, i as u64 + 1, default_source, today)) {
+                if !emit(Ok((raw, i as u64 + 1))) {
                     break;
                 }
             }
@@ -622,6 +630,7 @@ impl Counts {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     New,
     Updated,
@@ -919,37 +928,273 @@ async fn record_counts(db: &DatabaseConnection, run_id: &str, p: &Progress) -> A
     Ok(())
 }
 
+/// Read `input` and prepare its postings, emitting them in order. One
+/// thread reads and parses; postings are prepared (the costly part:
+/// extraction, hashing) in chunks on [`workers`] threads, at most a few
+/// chunks ahead of what has been emitted, so memory stays bounded.
 fn read_input(
     dict: &Dictionaries,
     input: Input,
     default_source: &str,
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> std::io::Result<()> {
-    match input {
-        Input::Stream { format, reader } => read_records(dict, format, reader, default_source, emit),
-        Input::Records(records) => {
-            let today = Utc::now().date_naive();
-            for (i, record) in records.into_iter().enumerate() {
-                let item = record.and_then(|raw| prepare(dict, raw, i as u64 + 1, default_source, today));
+    use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+    type Job = (Vec<Parsed>, SyncSender<Vec<Item>>);
+    let today = Utc::now().date_naive();
+    let workers = workers();
+    std::thread::scope(|s| {
+        let (work_tx, work_rx) = sync_channel::<Job>(workers);
+        // Owned by the workers alone: should they all stop, sending work fails.
+        let work_rx = Arc::new(std::sync::Mutex::new(work_rx));
+        for _ in 0..workers {
+            let work_rx = Arc::clone(&work_rx);
+            s.spawn(move || loop {
+                let job = work_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                let Ok((chunk, back)) = job else { break };
+                let items: Vec<Item> = chunk
+                    .into_iter()
+                    .map(|p| p.and_then(|(raw, line)| prepare(dict, raw, line, default_source, today)))
+                    .collect();
+                let _ = back.send(items);
+            });
+        }
+        drop(work_rx);
+        // The chunks' results, in reading order.
+        let (order_tx, order_rx) = sync_channel::<Receiver<Vec<Item>>>(2 * workers);
+        let reader = s.spawn(move || {
+            let mut chunk: Vec<Parsed> = Vec::with_capacity(CHUNK);
+            let send = |chunk: Vec<Parsed>| {
+                let (back, result) = sync_channel(1);
+                order_tx.send(result).is_ok() && work_tx.send((chunk, back)).is_ok()
+            };
+            let mut push = |p: Parsed| {
+                chunk.push(p);
+                chunk.len() < CHUNK || send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+            };
+            let read = match input {
+                Input::Stream { format, reader } => read_records(format, reader, &mut push),
+                Input::Records(records) => {
+                    for (i, record) in records.into_iter().enumerate() {
+                        if !push(record.map(|raw| (raw, i as u64 + 1))) {
+                            break;
+                        }
+                    }
+                    Ok(())
+                }
+            };
+            if !chunk.is_empty() {
+                send(chunk);
+            }
+            read
+        });
+        'emit: for result in order_rx.iter() {
+            // An error: a worker stopped (it panicked; the scope says so).
+            let Ok(items) = result.recv() else { break };
+            for item in items {
                 if !emit(item) {
-                    break;
+                    break 'emit;
                 }
             }
-            Ok(())
         }
+        // Dropped: the reader stops at its next chunk.
+        drop(order_rx);
+        reader.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+/// Postings prepared per chunk of work.
+const CHUNK: usize = 64;
+
+/// Threads preparing postings: the cores, at most four.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
+
+/// Store a batch in one transaction, with the outcome of storing it one
+/// posting at a time, in order. What the database holds for the batch (its
+/// content hashes, its canonical URLs, the SimHashes of its companies and
+/// months) is read with three queries; the new postings go in as
+/// multi-row inserts. A posting whose canonical URL is held (an update at
+/// its source, or an older copy) takes the one-at-a-time path after what
+/// came before it has been written; when that changed a row, what is held
+/// is read again for the rest of the batch.
+async fn store_batch(db: &DatabaseConnection, batch: &mut Vec<Prepared>, counts: &mut Counts) -> AppResult<()> {
+    let txn = begin_write(db).await?;
+    let mut held = Held::read(&txn, batch).await?;
+    let mut pending: Vec<Prepared> = Vec::with_capacity(batch.len());
+    let mut pending_urls: HashSet<String> = HashSet::new();
+    let mut rest = std::mem::take(batch).into_iter();
+    while let Some(p) = rest.next() {
+        if held.hashes.contains(&p.content_hash) {
+            counts.duplicates += 1;
+            continue;
+        }
+        if p.canonical_url.as_ref().is_some_and(|u| held.urls.contains(u) || pending_urls.contains(u)) {
+            insert_new(&txn, &mut pending).await?;
+            held.urls.extend(pending_urls.drain());
+            let outcome = store_one(&txn, &p).await?;
+            match outcome {
+                Outcome::New => counts.new += 1,
+                Outcome::Updated => counts.updated += 1,
+                Outcome::Duplicate => counts.duplicates += 1,
+            }
+            if outcome != Outcome::Duplicate {
+                // A row changed (its hash, SimHash, company, month).
+                held = Held::read(&txn, rest.as_slice()).await?;
+            }
+            continue;
+        }
+        let near = held.simhashes.entry((p.company_key.clone(), p.posted_month.clone())).or_default();
+        if near.iter().any(|h| market::near_duplicate(*h as u64, p.simhash as u64)) {
+            counts.duplicates += 1;
+            continue;
+        }
+        near.push(p.simhash);
+        held.hashes.insert(p.content_hash.clone());
+        if let Some(url) = &p.canonical_url {
+            pending_urls.insert(url.clone());
+        }
+        counts.new += 1;
+        pending.push(p);
+    }
+    insert_new(&txn, &mut pending).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What the database holds that decides a batch's postings.
+struct Held {
+    hashes: HashSet<String>,
+    urls: HashSet<String>,
+    simhashes: HashMap<(String, String), Vec<i64>>,
+}
+
+impl Held {
+    async fn read(txn: &impl ConnectionTrait, batch: &[Prepared]) -> AppResult<Held> {
+        let hashes = column_in(
+            txn,
+            "SELECT content_hash AS v FROM postings WHERE content_hash IN",
+            batch.iter().map(|p| p.content_hash.as_str()),
+        )
+        .await?;
+        let urls = column_in(
+            txn,
+            "SELECT canonical_url AS v FROM postings WHERE canonical_url IN",
+            batch.iter().filter_map(|p| p.canonical_url.as_deref()),
+        )
+        .await?;
+        Ok(Held { hashes, urls, simhashes: simhashes_of(txn, batch).await? })
     }
 }
 
-async fn store_batch(db: &DatabaseConnection, batch: &mut Vec<Prepared>, counts: &mut Counts) -> AppResult<()> {
-    let txn = begin_write(db).await?;
-    for p in batch.drain(..) {
-        match store_one(&txn, &p).await? {
-            Outcome::New => counts.new += 1,
-            Outcome::Updated => counts.updated += 1,
-            Outcome::Duplicate => counts.duplicates += 1,
+/// The values of the one column `sql` selects (as `v`) for the rows whose
+/// column is one of `keys` (`sql` ends in `IN`).
+async fn column_in<'a>(
+    txn: &impl ConnectionTrait,
+    sql: &str,
+    keys: impl Iterator<Item = &'a str>,
+) -> AppResult<HashSet<String>> {
+    let keys: Vec<Value> = keys.collect::<HashSet<_>>().into_iter().map(|k| Value::from(k.to_string())).collect();
+    if keys.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let marks = vec!["?"; keys.len()].join(", ");
+    let rows = txn.query_all_raw(stmt(backend(txn), &format!("{sql} ({marks})"), keys)).await?;
+    rows.iter().map(|r| r.try_get::<String>("", "v").map_err(AppError::from)).collect()
+}
+
+/// The SimHashes held for each company and month of the batch. The pairs
+/// are a table of values joined to the postings by their index (SQLite
+/// would scan every posting for a row value `IN (VALUES …)`, and limits a
+/// chain of `OR`s to a depth of 1000).
+async fn simhashes_of(
+    txn: &impl ConnectionTrait,
+    batch: &[Prepared],
+) -> AppResult<HashMap<(String, String), Vec<i64>>> {
+    let pairs: HashSet<(&str, &str)> =
+        batch.iter().map(|p| (p.company_key.as_str(), p.posted_month.as_str())).collect();
+    let mut out: HashMap<(String, String), Vec<i64>> = HashMap::new();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let mut values: Vec<Value> = Vec::with_capacity(pairs.len() * 2);
+    for (company, month) in &pairs {
+        values.push(company.to_string().into());
+        values.push(month.to_string().into());
+    }
+    let marks = vec!["(?, ?)"; pairs.len()].join(", ");
+    let rows = txn
+        .query_all_raw(stmt(
+            backend(txn),
+            &format!(
+                "WITH k (company_key, posted_month) AS (VALUES {marks}) \
+                 SELECT p.company_key AS company_key, p.posted_month AS posted_month, p.simhash AS simhash \
+                 FROM k JOIN postings p ON p.company_key = k.company_key AND p.posted_month = k.posted_month"
+            ),
+            values,
+        ))
+        .await?;
+    for r in rows {
+        let key = (r.try_get::<String>("", "company_key")?, r.try_get::<String>("", "posted_month")?);
+        out.entry(key).or_default().push(r.try_get::<i64>("", "simhash")?);
+    }
+    Ok(out)
+}
+
+/// Insert `pending` (new postings, their content hashes distinct and not
+/// held), a few hundred rows a statement, then all their technologies.
+async fn insert_new(txn: &impl ConnectionTrait, pending: &mut Vec<Prepared>) -> AppResult<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let b = backend(txn);
+    let now = Utc::now();
+    // One mark per column, and one for `ingested_at`.
+    let width = COLUMNS.split(',').count() + 1;
+    let row = format!("({})", vec!["?"; width].join(", "));
+    let mut ids: HashMap<String, i32> = HashMap::with_capacity(pending.len());
+    for chunk in pending.chunks(MAX_VALUES / width) {
+        let marks = vec![row.as_str(); chunk.len()].join(", ");
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for p in chunk {
+            values.extend(posting_values(p, now));
+            values.push(now.into());
+        }
+        // Rows come back in no promised order: matched by content hash.
+        let rows = txn
+            .query_all_raw(stmt(
+                b,
+                &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES {marks} RETURNING id, content_hash"),
+                values,
+            ))
+            .await?;
+        for r in rows {
+            ids.insert(r.try_get("", "content_hash")?, r.try_get("", "id")?);
         }
     }
-    txn.commit().await?;
+    let mut techs: Vec<(i32, &str, &'static str)> = Vec::new();
+    for p in pending.iter() {
+        let id = *ids
+            .get(&p.content_hash)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("INSERT … RETURNING missed a posting")))?;
+        techs.extend(p.technologies.iter().map(|(t, r)| (id, t.as_str(), *r)));
+    }
+    for chunk in techs.chunks(MAX_VALUES / 3) {
+        let marks = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+        for (id, t, r) in chunk {
+            values.push((*id).into());
+            values.push(t.to_string().into());
+            values.push((*r).into());
+        }
+        txn.execute_raw(stmt(
+            b,
+            &format!("INSERT INTO posting_technologies (posting_id, tech_id, requirement) VALUES {marks}"),
+            values,
+        ))
+        .await?;
+    }
+    pending.clear();
     Ok(())
 }
 
