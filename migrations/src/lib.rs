@@ -15,6 +15,7 @@ mod m20261123_000012_notifications;
 mod m20261123_000013_gallery;
 mod m20261123_000014_market_sources;
 mod m20261123_000015_posting_industry;
+mod m20261123_000016_posting_technologies_cover;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000013_gallery::Migration),
             Box::new(m20261123_000014_market_sources::Migration),
             Box::new(m20261123_000015_posting_industry::Migration),
+            Box::new(m20261123_000016_posting_technologies_cover::Migration),
         ]
     }
 }

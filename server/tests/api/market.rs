@@ -426,7 +426,7 @@ async fn industry_and_company_type_are_counted_where_stated(app: TestApp) {
     assert!(html.contains("data-testid=\"market-industries\"") && html.contains("핀테크·금융"), "the page shows it");
 }
 
-db_tests!(a_batch_decides_like_one_posting_at_a_time);
+db_tests!(a_batch_decides_like_one_posting_at_a_time, many_postings_are_stored_and_paired_exactly);
 
 /// One batch (one transaction, read ahead): two postings, both edited at
 /// their source, then the first one's old text under another company.
@@ -465,3 +465,128 @@ async fn a_batch_decides_like_one_posting_at_a_time(app: TestApp) {
     assert_eq!(tech(&top, "rust")["postings"], 2, "{top}");
 }
 
+const MANY_TECHS: [&str; 30] = [
+    "Rust",
+    "Go",
+    "Java",
+    "Python",
+    "Kotlin",
+    "Swift",
+    "React",
+    "Vue",
+    "TypeScript",
+    "Django",
+    "PostgreSQL",
+    "MySQL",
+    "Redis",
+    "Kafka",
+    "Docker",
+    "Kubernetes",
+    "AWS",
+    "Terraform",
+    "Spark",
+    "Spring",
+    "GraphQL",
+    "Elasticsearch",
+    "Linux",
+    "Scala",
+    "Ruby",
+    "PHP",
+    "Flutter",
+    "Angular",
+    "MongoDB",
+    "RabbitMQ",
+];
+
+/// 1,250 postings of 1,150 companies in one file: more than one batch and
+/// more rows than one insert statement takes, with exact copies among
+/// them. Each asks for a pseudo-random set of technologies: in Seoul the
+/// first far more often than the last, in Busan all about as often (so
+/// the pairs shown are not all among the most asked technologies). The
+/// pairs shown, for both cities and for all, are the ten most frequent,
+/// as counted here one posting at a time.
+async fn many_postings_are_stored_and_paired_exactly(app: TestApp) {
+    let mut seed: u64 = 7;
+    let mut lines = Vec::new();
+    for i in 0..1150u64 {
+        let city = if i % 2 == 0 { "Seoul" } else { "Busan" };
+        let mut asked = Vec::new();
+        for (j, t) in MANY_TECHS.iter().enumerate() {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let percent = if city == "Seoul" { 60 / (j as u64 / 3 + 1) + 3 } else { 30 };
+            if (seed >> 33) % 100 < percent {
+                asked.push(format!("- {t}"));
+            }
+        }
+        let body = format!(
+            "Company {i} builds its product number {i} with a small team.\n\nRequirements:\n{}",
+            asked.join("\n")
+        );
+        let company = format!("Company {i}");
+        let url = format!("https://jobs.example.com/{i}");
+        lines.push(line(&format!("Backend Engineer {i}"), &body, &company, city, &url, "2026-03-01"));
+    }
+    let copies: Vec<String> = (0..100).map(|k| lines[k * 11].clone()).collect();
+    lines.extend(copies);
+    let report = ingest_text(&app, lines.join("\n"), Format::JsonLines).await;
+    assert_eq!((report.read, report.new, report.updated, report.duplicates), (1250, 1150, 0, 100), "{report}");
+
+    use sea_orm::ConnectionTrait;
+    let db = &app.state.db;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT t.posting_id, t.tech_id, p.region FROM posting_technologies t JOIN postings p ON p.id = t.posting_id",
+        ))
+        .await
+        .unwrap();
+    let mut by_posting: std::collections::BTreeMap<i32, (String, Vec<String>)> = Default::default();
+    for r in rows {
+        let region: Option<String> = r.try_get("", "region").unwrap();
+        let entry = by_posting.entry(r.try_get("", "posting_id").unwrap()).or_default();
+        entry.0 = region.unwrap_or_default();
+        entry.1.push(r.try_get("", "tech_id").unwrap());
+    }
+    let expected = |region: Option<&str>| {
+        let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
+        for (r, techs) in by_posting.values() {
+            if region.is_some_and(|want| want != r) {
+                continue;
+            }
+            let mut techs = techs.clone();
+            techs.sort();
+            for (x, a) in techs.iter().enumerate() {
+                for b in &techs[x + 1..] {
+                    *counts.entry((a.clone(), b.clone())).or_default() += 1;
+                }
+            }
+        }
+        let mut pairs: Vec<((String, String), i64)> = counts.into_iter().filter(|(_, n)| *n >= 2).collect();
+        pairs.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        pairs.truncate(10);
+        pairs
+    };
+    for (region, total) in [(None, 1150), (Some("seoul"), 575), (Some("busan"), 575)] {
+        let url = match region {
+            Some(r) => format!("/api/v1/market/top?region={r}"),
+            None => "/api/v1/market/top".to_string(),
+        };
+        let (status, top) = get_json(&app, &Jar::default(), &url).await;
+        assert_eq!(status, 200);
+        assert_eq!(top["total_postings"], total, "{url}: {top}");
+        assert!(
+            top["top"].as_array().unwrap().len() >= 20,
+            "{url}: more technologies than the pairs are first counted among"
+        );
+        let shown: Vec<((String, String), i64)> = top["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let id = |k: &str| p[k].as_str().unwrap().to_string();
+                ((id("a"), id("b")), p["postings"].as_i64().unwrap())
+            })
+            .collect();
+        assert_eq!(shown, expected(region), "{url}");
+    }
+}

@@ -7,10 +7,13 @@ use super::sql::{backend, stmt};
 use crate::market::types::*;
 use crate::platform::ssr::error::{AppError, AppResult};
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Value};
+use std::collections::HashMap;
 use taxonomy::Taxonomy;
 
 const TOP: usize = 20;
 const PAIRS: usize = 10;
+/// The most asked technologies whose pairs are counted first.
+const PAIR_CANDIDATES: usize = 20;
 const TREND_SERIES: usize = 5;
 
 /// A checked [`MarketQuery`]: unknown codes are a 422 naming the field.
@@ -70,7 +73,7 @@ impl Filter {
 /// from the newest month in the data (a corpus that ends in the past still
 /// shows its last year).
 async fn conditions(db: &impl ConnectionTrait, f: &Filter) -> AppResult<(String, Vec<Value>)> {
-    let mut sql = vec!["1 = 1".to_string()];
+    let mut sql = vec![NO_CONDITIONS.to_string()];
     let mut values: Vec<Value> = Vec::new();
     if let Some(c) = &f.category {
         sql.push("p.category = ?".into());
@@ -92,6 +95,20 @@ async fn conditions(db: &impl ConnectionTrait, f: &Filter) -> AppResult<(String,
     }
     Ok((sql.join(" AND "), values))
 }
+
+/// The join of `posting_technologies {alias}` to its postings `p`, which
+/// the conditions need; none without conditions: every technology row
+/// belongs to a posting (a foreign key, deleted with it), so the join
+/// would only cost a lookup per row.
+fn postings_of(cond: &str, alias: &str) -> String {
+    if cond == NO_CONDITIONS {
+        String::new()
+    } else {
+        format!(" JOIN postings p ON p.id = {alias}.posting_id")
+    }
+}
+
+const NO_CONDITIONS: &str = "1 = 1";
 
 /// `YYYY-MM` minus `n` months.
 pub fn month_back(month: &str, n: u32) -> String {
@@ -152,8 +169,9 @@ async fn technology_counts(
                 "SELECT t.tech_id AS id, COUNT(*) AS n, \
                  SUM(CASE WHEN t.requirement = 'required' THEN 1 ELSE 0 END) AS req, \
                  SUM(CASE WHEN t.requirement = 'preferred' THEN 1 ELSE 0 END) AS pref \
-                 FROM posting_technologies t JOIN postings p ON p.id = t.posting_id \
-                 WHERE {cond} GROUP BY t.tech_id"
+                 FROM posting_technologies t{join} \
+                 WHERE {cond} GROUP BY t.tech_id",
+                join = postings_of(cond, "t"),
             ),
             values,
         ))
@@ -181,63 +199,45 @@ pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult
     let (cond, values) = conditions(db, f).await?;
     let total = count_postings(db, &cond, values.clone()).await?;
     let mut top = technology_counts(db, t, &cond, values.clone(), total).await?;
+    let pairs = pairs(db, t, &cond, &values, &top).await?;
     top.truncate(TOP);
 
-    let months = db
-        .query_one_raw(stmt(
-            b,
-            &format!("SELECT MIN(p.posted_month) AS lo, MAX(p.posted_month) AS hi FROM postings p WHERE {cond}"),
-            values.clone(),
-        ))
-        .await?;
-    let (first_month, last_month) = match months {
-        Some(r) => (r.try_get::<Option<String>>("", "lo")?, r.try_get::<Option<String>>("", "hi")?),
-        None => (None, None),
-    };
-
-    // Pairs: a self-join on the posting. Only pairs seen at least twice;
-    // a generous limit, then ties broken by id here.
+    // The postings by region, level, industry, company type and source,
+    // and their first and last month: one pass over the postings, counted
+    // up here.
     let rows = db
         .query_all_raw(stmt(
             b,
             &format!(
-                "SELECT a.tech_id AS a, c.tech_id AS b, COUNT(*) AS n \
-                 FROM posting_technologies a \
-                 JOIN posting_technologies c ON c.posting_id = a.posting_id AND a.tech_id < c.tech_id \
-                 JOIN postings p ON p.id = a.posting_id \
-                 WHERE {cond} GROUP BY a.tech_id, c.tech_id HAVING COUNT(*) >= 2 \
-                 ORDER BY n DESC LIMIT 200"
+                "SELECT COALESCE(p.region, '') AS region, p.level AS level, COALESCE(p.industry, '') AS industry, \
+                 COALESCE(p.company_type, '') AS company_type, p.source AS source, \
+                 MIN(p.posted_month) AS lo, MAX(p.posted_month) AS hi, COUNT(*) AS n \
+                 FROM postings p WHERE {cond} \
+                 GROUP BY COALESCE(p.region, ''), p.level, COALESCE(p.industry, ''), COALESCE(p.company_type, ''), \
+                 p.source"
             ),
-            values.clone(),
-        ))
-        .await?;
-    let mut pairs = Vec::new();
-    for r in rows {
-        let (mut a, mut c): (String, String) = (r.try_get("", "a")?, r.try_get("", "b")?);
-        if c < a {
-            std::mem::swap(&mut a, &mut c);
-        }
-        pairs.push(TechPair { a_name: name(t, &a), b_name: name(t, &c), a, b: c, postings: int(&r, "n")? });
-    }
-    pairs.sort_by(|x, y| y.postings.cmp(&x.postings).then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b))));
-    pairs.truncate(PAIRS);
-
-    let by_region = buckets(db, "COALESCE(p.region, '')", &cond, values.clone()).await?;
-    let by_level = buckets(db, "p.level", &cond, values.clone()).await?;
-    let by_industry = buckets(db, "COALESCE(p.industry, '')", &cond, values.clone()).await?;
-    let by_company_type = buckets(db, "COALESCE(p.company_type, '')", &cond, values.clone()).await?;
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            &format!("SELECT p.source AS k, COUNT(*) AS n FROM postings p WHERE {cond} GROUP BY p.source"),
             values,
         ))
         .await?;
-    let mut sources = Vec::new();
+    let mut counts: [HashMap<String, i64>; 5] = Default::default();
+    let (mut first_month, mut last_month): (Option<String>, Option<String>) = (None, None);
     for r in rows {
-        sources.push(SourceCount { source: r.try_get("", "k")?, postings: int(&r, "n")? });
+        let n = int(&r, "n")?;
+        for (i, col) in ["region", "level", "industry", "company_type", "source"].iter().enumerate() {
+            *counts[i].entry(r.try_get::<String>("", col)?).or_default() += n;
+        }
+        let (lo, hi): (String, String) = (r.try_get("", "lo")?, r.try_get("", "hi")?);
+        if first_month.as_ref().is_none_or(|m| lo < *m) {
+            first_month = Some(lo);
+        }
+        if last_month.as_ref().is_none_or(|m| hi > *m) {
+            last_month = Some(hi);
+        }
     }
-    sources.sort_by(|x, y| y.postings.cmp(&x.postings).then_with(|| x.source.cmp(&y.source)));
+    let [region, level, industry, company_type, source] = counts;
+    let (by_region, by_level, by_industry, by_company_type) =
+        (sorted(region), sorted(level), sorted(industry), sorted(company_type));
+    let sources = sorted(source).into_iter().map(|b| SourceCount { source: b.key, postings: b.postings }).collect();
 
     Ok(MarketTop {
         query: f.query(),
@@ -255,20 +255,94 @@ pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult
     })
 }
 
-async fn buckets(db: &impl ConnectionTrait, key: &str, cond: &str, values: Vec<Value>) -> AppResult<Vec<Bucket>> {
+/// The technologies most often asked for together (a self-join on the
+/// posting), only pairs seen at least twice; ties broken by id here.
+///
+/// Counting every pair of a large market is the costliest aggregate, and
+/// only the first few are shown: a pair is in at most as many postings as
+/// either of its technologies, so the pairs are first counted among the
+/// most asked technologies only (all of those in at least `floor`
+/// postings). When the last pair shown is in at least `floor` postings,
+/// no pair with another technology (in fewer than `floor`) can reach the
+/// list, and it is exact; otherwise it is counted again with the floor
+/// lowered to that pair's count, which is then enough.
+async fn pairs(
+    db: &impl ConnectionTrait,
+    t: &Taxonomy,
+    cond: &str,
+    values: &[Value],
+    techs: &[TechCount],
+) -> AppResult<Vec<TechPair>> {
+    // Sorted most asked first: the floor starts at the count of the
+    // twentieth.
+    let mut floor = techs.get(PAIR_CANDIDATES - 1).map_or(0, |c| c.postings);
+    loop {
+        let among: Vec<&str> = if floor > 2 {
+            techs.iter().filter(|c| c.postings >= floor).map(|c| c.tech_id.as_str()).collect()
+        } else {
+            vec![]
+        };
+        let pairs = pair_counts(db, t, cond, values, &among).await?;
+        match pairs.get(PAIRS - 1).map(|p| p.postings) {
+            _ if among.is_empty() => return Ok(pairs),
+            Some(last) if last >= floor => return Ok(pairs),
+            Some(last) => floor = last,
+            None => floor = 0,
+        }
+    }
+}
+
+/// The first pairs, among the technologies `among` (all when empty).
+async fn pair_counts(
+    db: &impl ConnectionTrait,
+    t: &Taxonomy,
+    cond: &str,
+    values: &[Value],
+    among: &[&str],
+) -> AppResult<Vec<TechPair>> {
+    let mut values = values.to_vec();
+    let mut only = String::new();
+    if !among.is_empty() {
+        let marks = vec!["?"; among.len()].join(", ");
+        only = format!(" AND a.tech_id IN ({marks}) AND c.tech_id IN ({marks})");
+        for _ in 0..2 {
+            values.extend(among.iter().map(|id| Value::from(id.to_string())));
+        }
+    }
+    // A generous limit, then ties broken by id here.
     let rows = db
         .query_all_raw(stmt(
             backend(db),
-            &format!("SELECT {key} AS k, COUNT(*) AS n FROM postings p WHERE {cond} GROUP BY {key}"),
+            &format!(
+                "SELECT a.tech_id AS a, c.tech_id AS b, COUNT(*) AS n \
+                 FROM posting_technologies a \
+                 JOIN posting_technologies c ON c.posting_id = a.posting_id AND a.tech_id < c.tech_id \
+                 {join} \
+                 WHERE {cond}{only} GROUP BY a.tech_id, c.tech_id HAVING COUNT(*) >= 2 \
+                 ORDER BY n DESC LIMIT 200",
+                join = postings_of(cond, "a"),
+            ),
             values,
         ))
         .await?;
-    let mut out = Vec::new();
+    let mut pairs = Vec::new();
     for r in rows {
-        out.push(Bucket { key: r.try_get("", "k")?, postings: int(&r, "n")? });
+        let (mut a, mut c): (String, String) = (r.try_get("", "a")?, r.try_get("", "b")?);
+        if c < a {
+            std::mem::swap(&mut a, &mut c);
+        }
+        pairs.push(TechPair { a_name: name(t, &a), b_name: name(t, &c), a, b: c, postings: int(&r, "n")? });
     }
+    pairs.sort_by(|x, y| y.postings.cmp(&x.postings).then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b))));
+    pairs.truncate(PAIRS);
+    Ok(pairs)
+}
+
+/// Counts by key as buckets, the most postings first, then by key.
+fn sorted(counts: HashMap<String, i64>) -> Vec<Bucket> {
+    let mut out: Vec<Bucket> = counts.into_iter().map(|(key, postings)| Bucket { key, postings }).collect();
     out.sort_by(|x, y| y.postings.cmp(&x.postings).then_with(|| x.key.cmp(&y.key)));
-    Ok(out)
+    out
 }
 
 /// The five most asked technologies of a category, month by month.
