@@ -24,7 +24,9 @@
 
 use crate::posting::Lang;
 use crate::text::{is_han, is_hangul, Normalized};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
+use std::sync::LazyLock;
 
 /// The language of a text by the share of its letters in each script:
 /// Hangul → Korean, Han (without kana) → Chinese, kana → Japanese, Latin →
@@ -200,11 +202,7 @@ fn find_word_pos(t: &str, w: &str) -> Option<usize> {
     while let Some(i) = t[from..].find(w) {
         let s = from + i;
         let e = s + w.len();
-        let ascii = w.is_ascii();
-        let ok = !ascii
-            || (!t[..s].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
-                && !t[e..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
-        if ok {
+        if stands_alone(t, s, e, w) {
             return Some(s);
         }
         from = e;
@@ -212,8 +210,83 @@ fn find_word_pos(t: &str, w: &str) -> Option<usize> {
     None
 }
 
+/// Whether the occurrence `[s, e)` of `w` in `t` is a word of its own
+/// (for a Latin word: no letter or digit right before or after it).
+fn stands_alone(t: &str, s: usize, e: usize, w: &str) -> bool {
+    !w.is_ascii()
+        || (!t[..s].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
+            && !t[e..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
+}
+
 fn contains_word(t: &str, w: &str) -> bool {
     find_word_pos(t, w).is_some()
+}
+
+/// The words of a table, looked up in a text in one pass (one automaton)
+/// instead of one search a word; each found where [`find_word_pos`]
+/// finds it.
+struct Words<T: 'static> {
+    automaton: AhoCorasick,
+    /// The distinct words, by pattern id.
+    words: Vec<&'static str>,
+    /// Each row's value and its words (pattern ids, as listed).
+    rows: Vec<(T, Vec<usize>)>,
+}
+
+impl<T: Copy> Words<T> {
+    fn new(table: &[(T, &[&'static str])]) -> Self {
+        let mut words: Vec<&'static str> = Vec::new();
+        let rows = table
+            .iter()
+            .map(|(v, ws)| {
+                let ids = ws
+                    .iter()
+                    .map(|w| match words.iter().position(|x| x == w) {
+                        Some(i) => i,
+                        None => {
+                            words.push(w);
+                            words.len() - 1
+                        }
+                    })
+                    .collect();
+                (*v, ids)
+            })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .expect("the word tables build an automaton");
+        Words { automaton, words, rows }
+    }
+
+    /// Where each word is first found standing alone, by pattern id: as
+    /// [`find_word_pos`] searches, an occurrence that does not stand alone
+    /// is skipped with the occurrences that overlap it.
+    fn positions(&self, t: &str) -> Vec<Option<usize>> {
+        let mut starts: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
+        // Every occurrence, overlapping ones too; of one word, in order.
+        for m in self.automaton.find_overlapping_iter(t) {
+            starts[m.pattern().as_usize()].push(m.start());
+        }
+        starts
+            .iter()
+            .zip(&self.words)
+            .map(|(starts, w)| {
+                let mut from = 0;
+                for &s in starts {
+                    if s < from {
+                        continue;
+                    }
+                    if stands_alone(t, s, s + w.len(), w) {
+                        return Some(s);
+                    }
+                    from = s + w.len();
+                }
+                None
+            })
+            .collect()
+    }
 }
 
 /// Industries a posting's company is in, with the words that say so.
@@ -285,16 +358,22 @@ pub const COMPANY_TYPES: &[(&str, &[&str])] = &[
     ("agency", &["si 업체", "에이전시", "agency", "consultancy", "外包公司", "外包"]),
 ];
 
-fn classify(s: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
+static INDUSTRY_WORDS: LazyLock<Words<&'static str>> = LazyLock::new(|| Words::new(INDUSTRIES));
+static COMPANY_TYPE_WORDS: LazyLock<Words<&'static str>> = LazyLock::new(|| Words::new(COMPANY_TYPES));
+
+fn classify(s: &str, table: &Words<&'static str>) -> Option<&'static str> {
     classify_normalized(&Normalized::new(s).text, table)
 }
 
-fn classify_normalized(t: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
+/// The row most of whose words the text has (the earlier on a tie).
+fn classify_normalized(t: &str, table: &Words<&'static str>) -> Option<&'static str> {
+    let found = table.positions(t);
     table
+        .rows
         .iter()
         .enumerate()
         .filter_map(|(i, (code, words))| {
-            let hits = words.iter().filter(|w| contains_word(t, w)).count();
+            let hits = words.iter().filter(|&&w| found[w].is_some()).count();
             (hits > 0).then_some((hits, std::cmp::Reverse(i), *code))
         })
         .max()
@@ -304,18 +383,18 @@ fn classify_normalized(t: &str, table: &[(&'static str, &[&str])]) -> Option<&'s
 /// The industry a posting says its company is in (the one most words
 /// point to; the earlier in [`INDUSTRIES`] on a tie), if any.
 pub fn industry(s: &str) -> Option<&'static str> {
-    classify(s, INDUSTRIES)
+    classify(s, &INDUSTRY_WORDS)
 }
 
 /// The kind of company a posting says it is, if it says.
 pub fn company_type(s: &str) -> Option<&'static str> {
-    classify(s, COMPANY_TYPES)
+    classify(s, &COMPANY_TYPE_WORDS)
 }
 
 /// [`industry`] and [`company_type`] of one text, normalised once.
 pub fn industry_and_company_type(s: &str) -> (Option<&'static str>, Option<&'static str>) {
     let t = Normalized::new(s).text;
-    (classify_normalized(&t, INDUSTRIES), classify_normalized(&t, COMPANY_TYPES))
+    (classify_normalized(&t, &INDUSTRY_WORDS), classify_normalized(&t, &COMPANY_TYPE_WORDS))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -344,9 +423,12 @@ pub fn employment_type(s: &str) -> EmploymentType {
         (Freelance, &["freelance", "freelancer", "프리랜서", "自由职业", "外包项目"]),
         (FullTime, &["full-time", "full time", "fulltime", "permanent", "정규직", "全职", "正式员工", "社招"]),
     ];
-    TYPES
+    static WORDS: LazyLock<Words<EmploymentType>> = LazyLock::new(|| Words::new(TYPES));
+    let found = WORDS.positions(&t);
+    WORDS
+        .rows
         .iter()
-        .filter_map(|(ty, ws)| ws.iter().filter_map(|w| find_word_pos(&t, w)).min().map(|p| (p, *ty)))
+        .filter_map(|(ty, ws)| ws.iter().filter_map(|&w| found[w]).min().map(|p| (p, *ty)))
         .min()
         .map_or(Unknown, |(_, ty)| ty)
 }
@@ -608,6 +690,54 @@ pub fn near_duplicate(a: u64, b: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One pass over the text finds each word where one search a word
+    /// does, on the labelled postings and on words next to letters, in
+    /// overlapping runs and in other scripts.
+    #[test]
+    fn word_tables_find_what_one_search_a_word_finds() {
+        let mut texts: Vec<String> = crate::eval::builtin_set()
+            .into_iter()
+            .map(|p| Normalized::new(&format!("{}\n{}", p.title, p.body)).text)
+            .collect();
+        texts.extend(
+            [
+                "xsaas saas",
+                "saasaas",
+                "fintechs and fintech",
+                "b2b2b",
+                "part-time/part time",
+                "co-op, coop",
+                "외국계 기업",
+                "contractor contract",
+                "internship intern",
+                "e-commerce ecommerce",
+                "",
+            ]
+            .map(str::to_string),
+        );
+        let tables: [&[(&str, &[&str])]; 2] = [INDUSTRIES, COMPANY_TYPES];
+        for (table, words) in tables.iter().zip([&*INDUSTRY_WORDS, &*COMPANY_TYPE_WORDS]) {
+            for t in &texts {
+                let found = words.positions(t);
+                for (row, (_, ws)) in table.iter().enumerate() {
+                    for (k, w) in ws.iter().enumerate() {
+                        assert_eq!(found[words.rows[row].1[k]], find_word_pos(t, w), "{w} in {t}");
+                    }
+                }
+                let one_by_one = table
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (code, ws))| {
+                        let hits = ws.iter().filter(|w| contains_word(t, w)).count();
+                        (hits > 0).then_some((hits, std::cmp::Reverse(i), *code))
+                    })
+                    .max()
+                    .map(|(_, _, code)| code);
+                assert_eq!(classify_normalized(t, words), one_by_one, "{t}");
+            }
+        }
+    }
 
     /// Hashes are stored with every posting and compared with new ones:
     /// they must never change (these were computed by the first version).
