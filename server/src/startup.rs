@@ -104,8 +104,8 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     let notify =
         Arc::new(app::notify::ssr::service::Hub::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams));
     Ok(AppState {
-        writer,
-        leptos_options,
+        writer: Arc::new(writer),
+        leptos_options: Arc::new(leptos_options),
         settings: Arc::new(settings),
         db,
         limits: Arc::new(Limiter::new(store.clone())),
@@ -119,6 +119,8 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         metrics: Arc::new(Metrics::new()),
         public_url,
         pending_views: Arc::default(),
+        recent_viewers: Arc::default(),
+        page_cache: Arc::default(),
         notify,
     })
 }
@@ -203,8 +205,8 @@ pub fn worker(state: &AppState, shutdown_grace: Duration) -> Worker {
             dict: state.dict.clone(),
         },
     )
-    .register(GENERATE_KIND, ResumeHandler(state.writer.clone()))
-    .register(SECTION_KIND, ResumeHandler(state.writer.clone()))
+    .register(GENERATE_KIND, ResumeHandler((*state.writer).clone()))
+    .register(SECTION_KIND, ResumeHandler((*state.writer).clone()))
     .register(
         app::market::ssr::runs::INGEST_KIND,
         app::market::ssr::runs::IngestHandler {
@@ -225,7 +227,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", routes::api::router())
         .split_for_parts();
 
-    let leptos_options = state.leptos_options.clone();
+    let leptos_options = (*state.leptos_options).clone();
     // Generated once per process. Leptos suppresses resource loading
     // process-wide while it generates a route list, so a page rendering
     // meanwhile (another app instance in the same process: the test suite)
@@ -255,6 +257,7 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::share::ssr::page_cache::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::refresh_on_navigation))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_origin_check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))

@@ -37,7 +37,16 @@ pub async fn shared_resume(slug: String) -> Result<Option<Shared>, FnError> {
             }
             Ok(Some(Shared::Moved(to)))
         }
-        Ok(found) => Ok(Some(found)),
+        Ok(Shared::Found(found)) => {
+            // A page any signed-out reader may be handed as it is: read
+            // anonymously, with no live view count on it.
+            if let Some(res) = res.filter(|_| user.is_none() && found.views.is_none()) {
+                if let Ok(v) = http::HeaderValue::from_str(&found.resume_id) {
+                    res.insert_header(http::HeaderName::from_static(ssr::page_cache::CACHEABLE), v);
+                }
+            }
+            Ok(Some(Shared::Found(found)))
+        }
         Err(AppError::NotFound) => {
             if let Some(res) = res {
                 res.set_status(http::StatusCode::NOT_FOUND);

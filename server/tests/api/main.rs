@@ -20,6 +20,7 @@ mod market_sources;
 mod notifications;
 mod ops;
 mod outage;
+mod page_cache;
 mod pages;
 mod resumes;
 mod rewriting;

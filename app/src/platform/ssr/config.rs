@@ -56,11 +56,15 @@ pub struct Settings {
 pub struct SharingSettings {
     /// A reader's views of one résumé count once within this many seconds.
     pub view_window_secs: u64,
+    /// A shared page rendered for signed-out readers is served again for
+    /// this many milliseconds (until a change through this instance); 0
+    /// renders every request.
+    pub page_cache_ms: u64,
 }
 
 impl Default for SharingSettings {
     fn default() -> Self {
-        Self { view_window_secs: 3600 }
+        Self { view_window_secs: 3600, page_cache_ms: 1000 }
     }
 }
 

@@ -15,9 +15,13 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
+/// Cloned for every request by every layer that reads it (axum hands each
+/// its own copy), so every field is cheap to clone: a handle or an `Arc`,
+/// never an owned string.
 #[derive(Clone, FromRef)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    #[from_ref(skip)]
+    pub leptos_options: Arc<LeptosOptions>,
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub store: SharedStore,
@@ -32,7 +36,7 @@ pub struct AppState {
     /// Technologies and Linguist languages, loaded once.
     pub dict: Arc<Dictionaries>,
     /// Résumé generation (the LLM, or the deterministic writer).
-    pub writer: Writer,
+    pub writer: Arc<Writer>,
     pub auth: Arc<AuthKeys>,
     pub providers: Arc<Providers>,
     pub metrics: Arc<Metrics>,
@@ -41,8 +45,18 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Résumé view counters this instance has touched and not yet flushed.
     pub pending_views: Arc<crate::share::ssr::views::Pending>,
+    /// Viewers whose view this instance counted, until their window ends.
+    pub recent_viewers: Arc<crate::share::ssr::views::Recent>,
+    /// Shared pages kept for signed-out readers.
+    pub page_cache: Arc<crate::share::ssr::page_cache::PageCache>,
     /// Live notification streams open on this instance.
     pub notify: Arc<crate::notify::ssr::service::Hub>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        (*state.leptos_options).clone()
+    }
 }
 
 impl FromRef<AppState> for axum_extra::extract::cookie::Key {

@@ -24,6 +24,38 @@ use std::time::Duration;
 #[derive(Default)]
 pub struct Pending(Mutex<HashSet<(String, String)>>);
 
+/// Viewers this instance counted a view of (résumé, viewer), until their
+/// window ends: a reader reloading the page is known here, without asking
+/// the store. Only a view the store just counted goes in (then the store
+/// holds its key at least as long), so this never counts less than the
+/// store alone would.
+#[derive(Default)]
+pub struct Recent(Mutex<std::collections::HashMap<(String, String), std::time::Instant>>);
+
+/// Viewers remembered at most; past it the ones whose window is over go,
+/// and if that is not enough, all.
+const RECENT_MAX: usize = 100_000;
+
+impl Recent {
+    fn seen(&self, resume_id: &str, viewer: &str) -> bool {
+        let map = self.0.lock().expect("recent viewers");
+        map.get(&(resume_id.to_string(), viewer.to_string())).is_some_and(|until| *until > std::time::Instant::now())
+    }
+
+    /// The store's key was set at `set` (or just after) for `window`.
+    fn remember(&self, resume_id: &str, viewer: &str, set: std::time::Instant, window: Duration) {
+        let now = std::time::Instant::now();
+        let mut map = self.0.lock().expect("recent viewers");
+        if map.len() >= RECENT_MAX {
+            map.retain(|_, until| *until > now);
+            if map.len() >= RECENT_MAX {
+                map.clear();
+            }
+        }
+        map.insert((resume_id.to_string(), viewer.to_string()), set + window);
+    }
+}
+
 /// How often the counters are moved into the database.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(15);
 
@@ -72,7 +104,11 @@ pub fn viewer_key(state: &AppState, user_id: Option<&str>, address: &str, user_a
         None => {
             // Keyed with the instance's cookie key: not reversible to an
             // address without it, and the same across instances sharing it.
-            let key: String = state.auth.cookie_key.signing().iter().map(|b| format!("{b:02x}")).collect();
+            let mut key = String::with_capacity(128);
+            for b in state.auth.cookie_key.signing() {
+                use std::fmt::Write;
+                let _ = write!(key, "{b:02x}");
+            }
             let h = crate::account::ssr::crypto::sha256_hex(&format!("{key}|view|{address}|{user_agent}"));
             format!("a:{}", &h[..32])
         }
@@ -86,11 +122,16 @@ pub async fn count(state: &AppState, resume_id: &str, viewer: &str) {
     let day = today();
     let store = &state.store;
     let window = Duration::from_secs(state.settings.sharing.view_window_secs.max(1));
+    if state.recent_viewers.seen(resume_id, viewer) {
+        return;
+    }
+    let asked = std::time::Instant::now();
     let result: Result<(), crate::platform::ssr::store::StoreError> = async {
         let first_this_hour = store.set_nx_ex(&format!("share:seen:{resume_id}:{viewer}"), "1", window).await?;
         if !first_this_hour {
             return Ok(());
         }
+        state.recent_viewers.remember(resume_id, viewer, asked, window);
         store.incr_by(&views_key(resume_id, &day), 1).await?;
         let first_today = store
             .set_nx_ex(&format!("share:seen-day:{resume_id}:{day}:{viewer}"), "1", Duration::from_secs(26 * 3600))
