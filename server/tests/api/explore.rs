@@ -241,15 +241,7 @@ async fn keyset_pages_neither_repeat_nor_skip_while_resumes_are_published(app: T
         let slug = format!("paged-{k}");
         let id = published(&app, &owner, &slug, &document(&format!("Paged {k}"), "Backend", &["Go"])).await;
         if k % 3 == 0 {
-            let res = app
-                .client
-                .put(app.url(&format!("/api/v1/resumes/{id}/like")))
-                .header("cookie", fan.header())
-                .header("origin", &app.address)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 200);
+            assert_eq!(crate::sharing::like(&app, &fan, &id).await.status(), 200);
         }
         old.push(slug);
     }

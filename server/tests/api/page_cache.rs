@@ -8,7 +8,7 @@
 use crate::editing::written;
 use crate::helpers::{Jar, TestApp};
 use crate::imports::{get_json, signed_in_as};
-use crate::sharing::{share, BROWSER};
+use crate::sharing::{like, share, BROWSER};
 use serde_json::json;
 use standins::github::fixtures::Account;
 
@@ -67,15 +67,7 @@ async fn a_kept_page_is_the_rendered_page_with_a_new_nonce_and_a_change_shows_at
 
     // A like through this instance shows on the next load.
     let fan = signed_in_as(&app, Account::new(1302, "kept-fan")).await;
-    let res = app
-        .client
-        .put(app.url(&format!("/api/v1/resumes/{id}/like")))
-        .header("cookie", fan.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(like(&app, &fan, &id).await.status(), 200);
     let (_, _, html) = page(&app, "/r/kept-page", BROWSER, "ko", None).await;
     assert!(like_count(&html).starts_with('1'), "the like shows at once: {}", like_count(&html));
 
@@ -114,15 +106,7 @@ async fn views_of_kept_pages_count_each_reader_once_and_languages_and_readers_ar
     // A signed-in reader never gets the signed-out page: theirs says they
     // liked it, the kept one offers to sign in.
     let fan = signed_in_as(&app, Account::new(1312, "kept-reader")).await;
-    let res = app
-        .client
-        .put(app.url(&format!("/api/v1/resumes/{id}/like")))
-        .header("cookie", fan.header())
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(like(&app, &fan, &id).await.status(), 200);
     let (_, _, anonymous) = page(&app, "/r/kept-views", BROWSER, "ko", None).await;
     let (_, _, theirs) = page(&app, "/r/kept-views", BROWSER, "ko", Some(&fan)).await;
     assert!(anonymous.contains("data-testid=\"like-signin\"") && !anonymous.contains("aria-pressed=\"true\""));

@@ -31,6 +31,17 @@ pub async fn share(app: &TestApp, jar: &Jar, id: &str, body: Value) -> reqwest::
         .unwrap()
 }
 
+/// `jar` likes résumé `id` (through the API, as the page's button does).
+pub async fn like(app: &TestApp, jar: &Jar, id: &str) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!("/api/v1/resumes/{id}/like")))
+        .header("cookie", jar.header())
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// `path` as a reader: signed in (`jar`) or not, with a user agent.
 pub async fn read(app: &TestApp, jar: Option<&Jar>, path: &str, ua: &str) -> reqwest::Response {
     let mut req = app.client.get(app.url(path)).header("user-agent", ua);
