@@ -303,7 +303,7 @@ impl Cluster {
             // Let the flushers and the worker finish, then close the pools.
             tokio::time::sleep(Duration::from_millis(500)).await;
             for s in states {
-                let _ = s.db.close().await;
+                let _ = s.db.clone().close().await;
             }
         })
         .await;
@@ -733,7 +733,8 @@ async fn breakdown(state: AppState, id: String, slug: &'static str) -> Vec<(&'st
     // The page as kept for signed-out readers, and rendered anew each time.
     let mut every = (*state.settings).clone();
     every.sharing.page_cache_ms = 0;
-    let render_state = AppState { settings: Arc::new(every), ..state.clone() };
+    let render_state =
+        AppState::new(app::platform::ssr::state::Services { settings: Arc::new(every), ..(*state).clone() });
     for (name, router) in [
         ("the page through the router (kept)", server::startup::router(state.clone())),
         ("the page through the router (rendered)", server::startup::router(render_state)),

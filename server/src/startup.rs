@@ -10,7 +10,7 @@ use app::platform::ssr::config::{redact_url, Settings};
 use app::platform::ssr::db;
 use app::platform::ssr::jobs::{JobQueue, Worker, WorkerConfig};
 use app::platform::ssr::metrics::Metrics;
-use app::platform::ssr::state::AppState;
+use app::platform::ssr::state::{AppState, Services};
 use app::platform::ssr::store::{Limiter, MemoryStore, RedisStore, SharedStore};
 use app::profile::ssr::profiles::IMPORT_KIND;
 use app::resume::ssr::generate::{ResumeHandler, Writer, GENERATE_KIND, SECTION_KIND};
@@ -103,7 +103,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
     // Notification streams are counted apart from job progress streams, by the same limits.
     let notify =
         Arc::new(app::notify::ssr::service::Hub::new(settings.jobs.max_streams_per_user, settings.jobs.max_streams));
-    Ok(AppState {
+    Ok(AppState::new(Services {
         writer: Arc::new(writer),
         leptos_options: Arc::new(leptos_options),
         settings: Arc::new(settings),
@@ -122,7 +122,7 @@ pub async fn build_state(settings: Settings, leptos_options: LeptosOptions) -> a
         recent_viewers: Arc::default(),
         page_cache: Arc::default(),
         notify,
-    })
+    }))
 }
 
 /// Redis when configured (reachable or not yet: features degrade until it

@@ -16,11 +16,28 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 /// Cloned for every request by every layer that reads it (axum hands each
-/// its own copy), so every field is cheap to clone: a handle or an `Arc`,
-/// never an owned string.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    #[from_ref(skip)]
+/// its own copy), so it is one `Arc`: a clone is one counter, not one per
+/// service. The services are read through it (`state.db`).
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+/// What the application runs on, built once per instance.
+#[derive(Clone)]
+pub struct Services {
     pub leptos_options: Arc<LeptosOptions>,
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
