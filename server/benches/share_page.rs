@@ -41,6 +41,10 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 
+/// The allocator the `server` binary runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A browser's user agent: bots and link previews are not counted, so the
 /// dedupe path runs only for a reader that looks like one.
 const BROWSER: &str =
