@@ -116,18 +116,26 @@ pub fn cookie_value(lang: Lang) -> String {
     format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code())
 }
 
+/// The language a request asks for: the `lang` cookie (in any of the
+/// request's cookie headers), else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn lang_of_request(headers: &http::HeaderMap) -> Lang {
+    let cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix("lang="));
+    let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    Lang::negotiate(cookie, accept)
+}
+
 /// The language this render starts in: on the server from the request, in
 /// the browser from what the server rendered into `<html lang>`.
 pub fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        let parts = use_context::<http::request::Parts>();
-        let header = |name: http::HeaderName| {
-            parts.as_ref().and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(str::to_string)
-        };
-        let cookie = header(http::header::COOKIE)
-            .and_then(|c| c.split(';').find_map(|kv| kv.trim().strip_prefix("lang=").map(str::to_string)));
-        return Lang::negotiate(cookie.as_deref(), header(http::header::ACCEPT_LANGUAGE).as_deref());
+        return use_context::<http::request::Parts>().map(|p| lang_of_request(&p.headers)).unwrap_or_default();
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

@@ -58,7 +58,6 @@ struct Page {
     /// nonce stood.
     csp: Option<Vec<String>>,
     body: Vec<Bytes>,
-    len: usize,
     rendered: Instant,
     epoch: u64,
     /// One request is rendering it anew.
@@ -122,17 +121,6 @@ fn signed_out(headers: &HeaderMap) -> bool {
         .all(|kv| !kv.trim().split('=').next().unwrap_or_default().contains("pf_"))
 }
 
-fn language(headers: &HeaderMap) -> &'static str {
-    let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix("lang="));
-    crate::platform::i18n::Lang::negotiate(cookie, value(header::ACCEPT_LANGUAGE)).code()
-}
-
 /// A nonce as Leptos makes them: 16 random bytes, base64url.
 fn nonce() -> String {
     use base64::Engine;
@@ -166,7 +154,8 @@ fn split_bytes(body: &Bytes, at: &[u8]) -> Vec<Bytes> {
 impl Page {
     fn response(&self) -> Response {
         let fresh = nonce();
-        let mut body = Vec::with_capacity(self.len + self.body.len() * fresh.len());
+        let len: usize = self.body.iter().map(Bytes::len).sum();
+        let mut body = Vec::with_capacity(len + self.body.len() * fresh.len());
         for (i, piece) in self.body.iter().enumerate() {
             if i > 0 {
                 body.extend_from_slice(fresh.as_bytes());
@@ -204,7 +193,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         res.headers_mut().remove(CACHEABLE);
         return res;
     };
-    let key = (slug, language(req.headers()));
+    let key = (slug, crate::platform::i18n::lang_of_request(req.headers()).code());
     let epoch = cache.epoch.load(Ordering::Acquire);
     if let Some(page) = cache.get(&key).filter(|p| p.epoch == epoch) {
         let age = page.rendered.elapsed();
@@ -248,7 +237,6 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         headers: parts.headers.clone(),
         csp,
         body: pieces,
-        len: bytes.len(),
         rendered: Instant::now(),
         epoch,
         refreshing: AtomicBool::new(false),
@@ -303,7 +291,6 @@ mod tests {
             headers: HeaderMap::new(),
             csp: Some(csp.split(n).map(str::to_string).collect()),
             body: split_bytes(&body, n.as_bytes()),
-            len: body.len(),
             rendered: Instant::now(),
             epoch: 0,
             refreshing: AtomicBool::new(false),
