@@ -24,7 +24,18 @@ pub fn random_token(bytes: usize) -> String {
 }
 
 pub fn sha256_hex(input: &str) -> String {
-    digest::digest(&digest::SHA256, input.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    hex(digest::digest(&digest::SHA256, input.as_bytes()).as_ref())
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// Compare without leaking where the first difference is.

@@ -16,8 +16,8 @@ use crate::platform::ssr::state::AppState;
 use crate::share::ssr::entities::resume_view_day;
 use chrono::{Duration as Days, Utc};
 use sea_orm::{sea_query::OnConflict, ActiveValue::Set, DatabaseConnection, EntityTrait};
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex, RwLock};
 use std::time::Duration;
 
 /// Counters this instance touched and has not flushed yet: (résumé, day).
@@ -30,29 +30,33 @@ pub struct Pending(Mutex<HashSet<(String, String)>>);
 /// holds its key at least as long), so this never counts less than the
 /// store alone would.
 #[derive(Default)]
-pub struct Recent(Mutex<std::collections::HashMap<(String, String), std::time::Instant>>);
+pub struct Recent(RwLock<HashMap<String, HashMap<String, std::time::Instant>>>);
 
 /// Viewers remembered at most; past it the ones whose window is over go,
 /// and if that is not enough, all.
 const RECENT_MAX: usize = 100_000;
 
 impl Recent {
+    /// Read on every view of a kept page: a shared lock and no allocation.
     fn seen(&self, resume_id: &str, viewer: &str) -> bool {
-        let map = self.0.lock().expect("recent viewers");
-        map.get(&(resume_id.to_string(), viewer.to_string())).is_some_and(|until| *until > std::time::Instant::now())
+        let map = self.0.read().expect("recent viewers");
+        map.get(resume_id).and_then(|v| v.get(viewer)).is_some_and(|until| *until > std::time::Instant::now())
     }
 
     /// The store's key was set at `set` (or just after) for `window`.
     fn remember(&self, resume_id: &str, viewer: &str, set: std::time::Instant, window: Duration) {
         let now = std::time::Instant::now();
-        let mut map = self.0.lock().expect("recent viewers");
-        if map.len() >= RECENT_MAX {
-            map.retain(|_, until| *until > now);
-            if map.len() >= RECENT_MAX {
+        let mut map = self.0.write().expect("recent viewers");
+        if map.values().map(HashMap::len).sum::<usize>() >= RECENT_MAX {
+            for viewers in map.values_mut() {
+                viewers.retain(|_, until| *until > now);
+            }
+            map.retain(|_, viewers| !viewers.is_empty());
+            if map.values().map(HashMap::len).sum::<usize>() >= RECENT_MAX {
                 map.clear();
             }
         }
-        map.insert((resume_id.to_string(), viewer.to_string()), set + window);
+        map.entry(resume_id.to_string()).or_default().insert(viewer.to_string(), set + window);
     }
 }
 
@@ -80,9 +84,13 @@ const BOTS: [&str; 16] = [
     "preview",
 ];
 
+/// One pass over the user agent, whatever its case.
+static BOT_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(BOTS).expect("bot patterns")
+});
+
 pub fn is_bot(user_agent: &str) -> bool {
-    let ua = user_agent.to_ascii_lowercase();
-    ua.is_empty() || BOTS.iter().any(|b| ua.contains(b))
+    user_agent.is_empty() || BOT_MATCHER.is_match(user_agent)
 }
 
 fn views_key(resume_id: &str, day: &str) -> String {
@@ -104,13 +112,15 @@ pub fn viewer_key(state: &AppState, user_id: Option<&str>, address: &str, user_a
         None => {
             // Keyed with the instance's cookie key: not reversible to an
             // address without it, and the same across instances sharing it.
-            let mut key = String::with_capacity(128);
-            for b in state.auth.cookie_key.signing() {
-                use std::fmt::Write;
-                let _ = write!(key, "{b:02x}");
-            }
-            let h = crate::account::ssr::crypto::sha256_hex(&format!("{key}|view|{address}|{user_agent}"));
-            format!("a:{}", &h[..32])
+            use crate::account::ssr::crypto::hex;
+            let mut h = ring::digest::Context::new(&ring::digest::SHA256);
+            h.update(hex(state.auth.cookie_key.signing()).as_bytes());
+            h.update(b"|view|");
+            h.update(address.as_bytes());
+            h.update(b"|");
+            h.update(user_agent.as_bytes());
+            let digest = h.finish();
+            format!("a:{}", hex(&digest.as_ref()[..16]))
         }
     }
 }
@@ -119,12 +129,12 @@ pub fn viewer_key(state: &AppState, user_id: Option<&str>, address: &str, user_a
 /// `sharing.view_window_secs`, which tests shorten to watch it pass). Never
 /// fails the page: a store fault is logged and counted as uncounted.
 pub async fn count(state: &AppState, resume_id: &str, viewer: &str) {
-    let day = today();
-    let store = &state.store;
-    let window = Duration::from_secs(state.settings.sharing.view_window_secs.max(1));
     if state.recent_viewers.seen(resume_id, viewer) {
         return;
     }
+    let day = today();
+    let store = &state.store;
+    let window = Duration::from_secs(state.settings.sharing.view_window_secs.max(1));
     let asked = std::time::Instant::now();
     let result: Result<(), crate::platform::ssr::store::StoreError> = async {
         let first_this_hour = store.set_nx_ex(&format!("share:seen:{resume_id}:{viewer}"), "1", window).await?;
