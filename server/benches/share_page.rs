@@ -49,6 +49,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// dedupe path runs only for a reader that looks like one.
 const BROWSER: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+/// What Chromium sends: every reader's browser takes gzip.
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
 const ACCEPT_HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 /// Two pages of Korean and English, receipts as links (the PDF benchmark's).
 const RESUME: &str = include_str!("../../bench/pdf-export-resume.json");
@@ -488,6 +490,7 @@ async fn hammer(
     warmup: Duration,
     duration: Duration,
     total: Option<usize>,
+    gzip: bool,
 ) -> Tally {
     let start = Instant::now();
     let (from, until) = (start + warmup, start + warmup + duration);
@@ -515,12 +518,14 @@ async fn hammer(
                         if Instant::now() >= until || left.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) <= 0 {
                             break 'connection;
                         }
-                        let req = hyper::Request::get(path.as_str())
+                        let mut req = hyper::Request::get(path.as_str())
                             .header(hyper::header::HOST, target.to_string())
                             .header(hyper::header::USER_AGENT, BROWSER)
-                            .header(hyper::header::ACCEPT, ACCEPT_HTML)
-                            .body(Empty::<Bytes>::new())
-                            .unwrap();
+                            .header(hyper::header::ACCEPT, ACCEPT_HTML);
+                        if gzip {
+                            req = req.header(hyper::header::ACCEPT_ENCODING, BROWSER_ENCODINGS);
+                        }
+                        let req = req.body(Empty::<Bytes>::new()).unwrap();
                         let began = Instant::now();
                         let answer = async {
                             sender.ready().await?;
@@ -685,14 +690,22 @@ async fn load(args: &Args, cluster: &Cluster, servers: &Handle) {
         args.warmup.as_secs()
     );
     println!("{:<34} {:>11} {:>8} {:>8} {:>8} {:>8}", "server", "requests/s", "p50 ms", "p99 ms", "max ms", "errors");
-    let app = hammer(&[a.addr], "/r/share-bench", args.connections, args.warmup, args.duration, None).await;
+    let app = hammer(&[a.addr], "/r/share-bench", args.connections, args.warmup, args.duration, None, false).await;
     print_row("application (page kept 1 s)", &app);
     let stop = CancellationToken::new();
     let bare_addr = on(servers, bare(html.clone(), content_type, stop.clone())).await;
-    let bare = hammer(&[bare_addr], "/r/share-bench", args.connections, args.warmup, args.duration, None).await;
+    let bare = hammer(&[bare_addr], "/r/share-bench", args.connections, args.warmup, args.duration, None, false).await;
     stop.cancel();
     print_row("bare axum, the same bytes", &bare);
     print_ratio(&app, &bare);
+    // A browser's request: the kept page gzip'd (from its pieces).
+    let gz = hammer(&[a.addr], "/r/share-bench", args.connections, args.warmup, args.duration, None, true).await;
+    print_row("application, reader takes gzip", &gz);
+    println!(
+        "  gzip'd: {:.0} bytes a page against {:.0} plain",
+        gz.bytes as f64 / gz.latencies.len().max(1) as f64,
+        app.bytes as f64 / app.latencies.len().max(1) as f64
+    );
 
     cluster.flush().await;
     let s = cluster.share_view(&owner, &id).await;
@@ -710,7 +723,7 @@ async fn load(args: &Args, cluster: &Cluster, servers: &Handle) {
 async fn rendered(args: &Args, cluster: &Cluster) {
     cluster.public_resume("share-bench").await;
     let a = cluster.a();
-    let t = hammer(&[a.addr], "/r/share-bench", args.connections, args.warmup, args.duration, None).await;
+    let t = hammer(&[a.addr], "/r/share-bench", args.connections, args.warmup, args.duration, None, false).await;
     print_row("application, every page rendered", &t);
 }
 
@@ -845,6 +858,7 @@ async fn views(args: &Args, cluster: &Cluster) {
         Duration::ZERO,
         Duration::from_secs(600),
         Some(args.views),
+        true,
     )
     .await;
     let took = started.elapsed();

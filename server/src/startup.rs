@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
+    compression::{CompressionLayer, DefaultPredicate, Predicate},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -257,13 +257,14 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), app::share::ssr::page_cache::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::refresh_on_navigation))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_origin_check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::record_metrics))
         .layer(axum::middleware::from_fn(middleware::limit_bodies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(app::share::ssr::page_cache::compress)),
+        )
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -272,6 +273,9 @@ pub fn router(state: AppState) -> Router {
             // The path only: query strings can carry codes and tokens.
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
         }))
+        // Kept shared pages are answered here, in front of all but the
+        // request id (see the module).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::share::ssr::page_cache::layer))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(middleware::sanitize_request_id))
         .with_state(state)

@@ -39,8 +39,11 @@ pub async fn shared_resume(slug: String) -> Result<Option<Shared>, FnError> {
         }
         Ok(Shared::Found(found)) => {
             // A page any signed-out reader may be handed as it is: read
-            // anonymously, with no live view count on it.
-            if let Some(res) = res.filter(|_| user.is_none() && found.views.is_none()) {
+            // anonymously, with no live view count on it, for a request the
+            // page cache asked for (only then is the mark taken off again).
+            let asked = use_context::<http::request::Parts>()
+                .is_some_and(|p| p.extensions.get::<ssr::page_cache::Keepable>().is_some());
+            if let Some(res) = res.filter(|_| asked && user.is_none() && found.views.is_none()) {
                 if let Ok(v) = http::HeaderValue::from_str(&found.resume_id) {
                     res.insert_header(http::HeaderName::from_static(ssr::page_cache::CACHEABLE), v);
                 }

@@ -3,7 +3,8 @@
 //! views on kept pages count as a render would count them, each language
 //! is kept apart, a signed-in reader always gets a page of their own, and
 //! a change through the instance (a like, making it private) shows on the
-//! very next load. On SQLite + the in-process store and PostgreSQL + Redis.
+//! very next load. A browser (which takes gzip) gets the same page
+//! gzip'd, with the headers a render goes out with. On SQLite + the in-process store and PostgreSQL + Redis.
 
 use crate::editing::written;
 use crate::helpers::{Jar, TestApp};
@@ -15,6 +16,7 @@ use standins::github::fixtures::Account;
 db_tests!(
     a_kept_page_is_the_rendered_page_with_a_new_nonce_and_a_change_shows_at_once,
     views_of_kept_pages_count_each_reader_once_and_languages_and_readers_are_kept_apart,
+    a_browser_gets_the_kept_page_gzipped_with_every_header_a_render_has,
 );
 
 const OTHER_BROWSER: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
@@ -115,4 +117,63 @@ async fn views_of_kept_pages_count_each_reader_once_and_languages_and_readers_ar
     page(&app, "/r/kept-views", BROWSER, "ko", Some(&owner)).await;
     let (_, s) = get_json(&app, &owner, &format!("/api/v1/resumes/{id}/share")).await;
     assert_eq!(s["views"].as_i64(), Some(3), "the fan's signed-in load is a third reader, the owner's none: {s}");
+}
+
+/// What a browser sends and gets: `accept-encoding: gzip`, the raw answer.
+async fn gzipped(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, String) {
+    use std::io::Read;
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("user-agent", BROWSER)
+        .header("accept", "text/html")
+        .header("accept-language", "ko")
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    let headers = res.headers().clone();
+    let raw = res.bytes().await.unwrap();
+    assert_eq!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"), "{path} gzip'd");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&raw[..]).read_to_string(&mut html).expect("one valid gzip member");
+    (headers, html)
+}
+
+async fn a_browser_gets_the_kept_page_gzipped_with_every_header_a_render_has(app: TestApp) {
+    let (owner, id) = written(&app, 1321, "gzipped").await;
+    assert_eq!(share(&app, &owner, &id, json!({ "visibility": "public", "slug": "kept-gzip" })).await.status(), 200);
+    let (_, _, plain) = page(&app, "/r/kept-gzip", BROWSER, "ko", None).await;
+
+    // The first after a change renders (and is kept), the next is kept.
+    assert_eq!(share(&app, &owner, &id, json!({ "visibility": "public" })).await.status(), 200);
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let (headers, html) = gzipped(&app, "/r/kept-gzip").await;
+        let h = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let n = nonce(&h("content-security-policy"));
+        assert!(html.contains(&format!("nonce=\"{n}\"")), "the policy's nonce is the page's");
+        assert_eq!(html.replace(&n, "N"), plain.replace(&nonce_in(&plain), "N"), "the very page, gzip'd");
+        assert!(html.contains("김옥토") || html.contains("data-testid=\"shared\""));
+        assert_eq!(h("vary"), "accept-encoding");
+        assert_eq!(h("x-content-type-options"), "nosniff");
+        assert_eq!(h("cache-control"), "private, no-store");
+        assert!(h("content-type").starts_with("text/html"));
+        assert!(!h("x-request-id").is_empty(), "every answer has its request id");
+        assert!(headers.get(app::share::ssr::page_cache::CACHEABLE).is_none());
+        nonces.push(n);
+    }
+    assert_ne!(nonces[0], nonces[1]);
+    assert_eq!(app.state.page_cache.len(), 1);
+
+    // Pages that are not kept are still compressed on the way out.
+    let (_, explore) = gzipped(&app, "/explore").await;
+    assert!(explore.contains("<html"), "the gallery, gzip'd by the compression layer");
+}
+
+/// The nonce a page's scripts carry.
+fn nonce_in(html: &str) -> String {
+    let at = html.find("nonce=\"").expect("the page has a script nonce") + 7;
+    html[at..at + html[at..].find('"').unwrap()].to_string()
 }

@@ -22,6 +22,16 @@
 //! When a kept page runs out, one request renders it anew while the others
 //! still get the kept one, so a busy page is rendered about once per
 //! period, not once per waiting reader.
+//!
+//! The layer stands at the front of the stack, just inside the request id:
+//! a kept page needs none of what a render does (timeouts, panic catching,
+//! body limits, the span, compressing a fresh body). What the layers
+//! further in add to a page (security headers, the policy) was added to the
+//! render it keeps; what is per request it does itself: the request id, the
+//! metrics, and compression. A render marked keepable is not compressed on
+//! its way out ([`compress`]); the kept page holds its pieces deflated
+//! apart, and a reader who accepts gzip gets them joined around the fresh
+//! nonce in one gzip member, so compressing costs nothing per request.
 
 use crate::platform::ssr::state::AppState;
 use axum::body::{Body, Bytes};
@@ -34,9 +44,18 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+/// The request id header (set by the layers outside this one).
+const REQUEST_ID: &str = "x-request-id";
+
 /// Set by a render whose page any signed-out reader may get: the résumé's
 /// id. Taken off before the response leaves.
 pub const CACHEABLE: &str = "x-proofolio-page-cache";
+/// On a request this layer would keep the answer to: the render marks its
+/// page [`CACHEABLE`] only then (a marked page goes out uncompressed, for
+/// this layer to compress).
+#[derive(Clone, Copy)]
+pub struct Keepable;
+
 /// Pages kept at most (slugs × languages); past it the oldest half goes.
 const MAX_PAGES: usize = 4096;
 /// A page larger than this is served, not kept.
@@ -49,6 +68,8 @@ pub struct PageCache {
     /// page rendered before is not served again.
     epoch: AtomicU64,
     pages: RwLock<HashMap<(String, &'static str), Arc<Page>>>,
+    /// The request counter and timer of a kept page, looked up once.
+    metrics: std::sync::OnceLock<(prometheus::IntCounter, prometheus::Histogram)>,
 }
 
 struct Page {
@@ -58,6 +79,8 @@ struct Page {
     /// nonce stood.
     csp: Option<Vec<String>>,
     body: Vec<Bytes>,
+    /// The same pieces, each deflated on its own (see [`Gzipped`]).
+    gzipped: Gzipped,
     rendered: Instant,
     epoch: u64,
     /// One request is rendering it anew.
@@ -83,6 +106,20 @@ impl PageCache {
             pages.retain(|_, p| p.rendered > cut);
         }
         pages.insert(key, Arc::new(page));
+    }
+
+    /// A kept page went out: counted and timed as the metrics layer
+    /// (further in, so skipped) would have.
+    fn served(&self, state: &AppState, started: Instant) {
+        let (count, time) = self.metrics.get_or_init(|| {
+            let labels = ["GET", "/r/{slug}", "200"];
+            (
+                state.metrics.http_requests.with_label_values(&labels),
+                state.metrics.http_duration.with_label_values(&labels),
+            )
+        });
+        count.inc();
+        time.observe(started.elapsed().as_secs_f64());
     }
 
     fn remove(&self, key: &(String, &'static str)) {
@@ -152,16 +189,24 @@ fn split_bytes(body: &Bytes, at: &[u8]) -> Vec<Bytes> {
 }
 
 impl Page {
-    fn response(&self) -> Response {
-        let fresh = nonce();
-        let len: usize = self.body.iter().map(Bytes::len).sum();
-        let mut body = Vec::with_capacity(len + self.body.len() * fresh.len());
-        for (i, piece) in self.body.iter().enumerate() {
-            if i > 0 {
-                body.extend_from_slice(fresh.as_bytes());
-            }
-            body.extend_from_slice(piece);
+    fn new(resume_id: String, headers: HeaderMap, csp: Option<Vec<String>>, body: Vec<Bytes>, epoch: u64) -> Self {
+        let gzipped = Gzipped::new(&body);
+        Page {
+            resume_id,
+            headers,
+            csp,
+            body,
+            gzipped,
+            rendered: Instant::now(),
+            epoch,
+            refreshing: AtomicBool::new(false),
         }
+    }
+
+    /// The page for one reader: a fresh nonce, gzip'd if they take it.
+    fn response(&self, gzip: bool) -> Response {
+        let fresh = nonce();
+        let body = if gzip { self.gzipped.join(&self.body, fresh.as_bytes()) } else { self.plain(fresh.as_bytes()) };
         let mut res = Response::new(Body::from(body));
         *res.headers_mut() = self.headers.clone();
         if let Some(csp) = &self.csp {
@@ -169,8 +214,108 @@ impl Page {
                 res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
             }
         }
+        if gzip {
+            res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         res
     }
+
+    fn plain(&self, nonce: &[u8]) -> Vec<u8> {
+        let len: usize = self.body.iter().map(Bytes::len).sum();
+        let mut body = Vec::with_capacity(len + self.body.len() * nonce.len());
+        for (i, piece) in self.body.iter().enumerate() {
+            if i > 0 {
+                body.extend_from_slice(nonce);
+            }
+            body.extend_from_slice(piece);
+        }
+        body
+    }
+}
+
+/// A page's pieces deflated apart, so that a gzip member of the page with
+/// any nonce is put together without compressing anything: each piece is
+/// deflated and then fully flushed (the stream is byte-aligned and nothing
+/// after refers back past it), so pieces and the nonce between them, as a
+/// stored block, make one valid deflate stream. The CRC is of the text
+/// itself and is computed per response (it cannot be kept: the nonce is in
+/// the text).
+struct Gzipped {
+    pieces: Vec<Vec<u8>>,
+}
+
+impl Gzipped {
+    fn new(pieces: &[Bytes]) -> Self {
+        use flate2::{Compress, Compression, FlushCompress};
+        let mut z = Compress::new(Compression::default(), false);
+        let pieces = pieces
+            .iter()
+            .map(|piece| {
+                let mut out = Vec::with_capacity(piece.len() / 3 + 64);
+                let mut input: &[u8] = piece;
+                loop {
+                    out.reserve(4096);
+                    let before = z.total_in();
+                    // Output space runs out before the input does: go on
+                    // until the flush completes (it leaves room to spare).
+                    z.compress_vec(input, &mut out, FlushCompress::Full).expect("deflate into memory");
+                    input = &input[(z.total_in() - before) as usize..];
+                    if input.is_empty() && out.len() < out.capacity() {
+                        break;
+                    }
+                }
+                out
+            })
+            .collect();
+        Gzipped { pieces }
+    }
+
+    /// One gzip member: the pieces with `nonce` between them.
+    fn join(&self, plain: &[Bytes], nonce: &[u8]) -> Vec<u8> {
+        let len: usize = self.pieces.iter().map(Vec::len).sum();
+        let mut out = Vec::with_capacity(10 + len + self.pieces.len() * (5 + nonce.len()) + 5 + 8);
+        // ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
+        out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+        let mut crc = flate2::Crc::new();
+        let nonce_len = (nonce.len() as u16).to_le_bytes();
+        let nonce_nlen = (!(nonce.len() as u16)).to_le_bytes();
+        for (i, (deflated, text)) in self.pieces.iter().zip(plain).enumerate() {
+            if i > 0 {
+                // A stored block, not the last: BFINAL 0, BTYPE 00, padded.
+                out.push(0);
+                out.extend_from_slice(&nonce_len);
+                out.extend_from_slice(&nonce_nlen);
+                out.extend_from_slice(nonce);
+                crc.update(nonce);
+            }
+            out.extend_from_slice(deflated);
+            crc.update(text);
+        }
+        // The last block: stored, empty, BFINAL 1.
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+        out.extend_from_slice(&crc.sum().to_le_bytes());
+        out.extend_from_slice(&crc.amount().to_le_bytes());
+        out
+    }
+}
+
+/// Whether the reader takes gzip (`gzip` listed, and not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        },
+    )
+}
+
+/// For the compression layer: a render this layer may keep goes out
+/// uncompressed (the layer compresses it, per reader, from its pieces).
+pub fn compress(_: http::StatusCode, _: http::Version, headers: &HeaderMap, _: &http::Extensions) -> bool {
+    !headers.contains_key(CACHEABLE)
 }
 
 /// The layer (see the module): on every request, so that any write
@@ -193,7 +338,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         res.headers_mut().remove(CACHEABLE);
         return res;
     };
+    let started = Instant::now();
     let key = (slug, crate::platform::i18n::lang_of_request(req.headers()).code());
+    let gzip = accepts_gzip(req.headers());
+    let request_id = req.headers().get(REQUEST_ID).cloned();
     let epoch = cache.epoch.load(Ordering::Acquire);
     if let Some(page) = cache.get(&key).filter(|p| p.epoch == epoch) {
         let age = page.rendered.elapsed();
@@ -202,15 +350,24 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         let serve = age < keep_for || (age < keep_for * 4 && page.refreshing.swap(true, Ordering::AcqRel));
         if serve {
             count_view(&state, &page.resume_id, req).await;
-            return page.response();
+            let mut res = page.response(gzip);
+            if let Some(id) = request_id {
+                res.headers_mut().insert(REQUEST_ID, id);
+            }
+            cache.served(&state, started);
+            return res;
         }
     }
+    let mut req = req;
+    req.extensions_mut().insert(Keepable);
     let res = next.run(req).await;
     let (mut parts, body) = res.into_parts();
     let marked = parts.headers.remove(CACHEABLE).and_then(|v| v.to_str().ok().map(str::to_string));
-    let Some(resume_id) =
-        marked.filter(|_| parts.status == StatusCode::OK && !parts.headers.contains_key(header::SET_COOKIE))
-    else {
+    let Some(resume_id) = marked.filter(|_| {
+        parts.status == StatusCode::OK
+            && !parts.headers.contains_key(header::SET_COOKIE)
+            && !parts.headers.contains_key(header::CONTENT_ENCODING)
+    }) else {
         cache.remove(&key);
         return Response::from_parts(parts, body);
     };
@@ -232,17 +389,21 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         ),
         None => (None, vec![bytes.clone()]),
     };
-    let page = Page {
-        resume_id,
-        headers: parts.headers.clone(),
-        csp,
-        body: pieces,
-        rendered: Instant::now(),
-        epoch,
-        refreshing: AtomicBool::new(false),
-    };
+    // Per request, not kept: the id (set again on every answer) and the
+    // length (of the plain or the gzip'd body).
+    let mut headers = parts.headers.clone();
+    headers.remove(REQUEST_ID);
+    headers.remove(header::CONTENT_LENGTH);
+    let page = Page::new(resume_id, headers, csp, pieces, epoch);
+    // This reader gets what the next ones will: the same bytes, the same
+    // encoding (the render went out uncompressed: see [`compress`]).
+    let mut res = page.response(gzip);
+    *res.status_mut() = parts.status;
+    if let Some(id) = request_id {
+        res.headers_mut().insert(REQUEST_ID, id);
+    }
     cache.put(key, page);
-    Response::from_parts(parts, Body::from(bytes))
+    res
 }
 
 /// The view a render would have counted (the render is skipped).
@@ -286,16 +447,14 @@ mod tests {
         assert_eq!(n, "yNbLG-ok9HPPWdZ9DnQJLQ");
         let body =
             Bytes::from(format!("<script nonce=\"{n}\">a</script><p>김옥토</p><script nonce=\"{n}\">b</script>"));
-        let page = Page {
-            resume_id: "r".into(),
-            headers: HeaderMap::new(),
-            csp: Some(csp.split(n).map(str::to_string).collect()),
-            body: split_bytes(&body, n.as_bytes()),
-            rendered: Instant::now(),
-            epoch: 0,
-            refreshing: AtomicBool::new(false),
-        };
-        let res = page.response();
+        let page = Page::new(
+            "r".into(),
+            HeaderMap::new(),
+            Some(csp.split(n).map(str::to_string).collect()),
+            split_bytes(&body, n.as_bytes()),
+            0,
+        );
+        let res = page.response(false);
         let policy = res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
         let fresh = nonce_of(&policy).unwrap().to_string();
         assert_ne!(fresh, n);
@@ -307,5 +466,47 @@ mod tests {
         fn body_with(n: &str) -> String {
             format!("<script nonce=\"{n}\">a</script><p>김옥토</p><script nonce=\"{n}\">b</script>")
         }
+    }
+
+    #[test]
+    fn a_kept_page_is_one_valid_gzip_member_with_its_nonce() {
+        use std::io::Read;
+        let n = "yNbLG-ok9HPPWdZ9DnQJLQ";
+        // Long and repetitive enough that deflate refers back within a
+        // piece, with the nonce first, in the middle and last.
+        let text = format!(
+            "{n}<html lang=\"ko\">{}<script nonce=\"{n}\">hydrate()</script>{}{n}",
+            "<li>김옥토 · Rust · PostgreSQL</li>".repeat(400),
+            "<p>receipts</p>".repeat(300)
+        );
+        let page =
+            Page::new("r".into(), HeaderMap::new(), None, split_bytes(&Bytes::from(text.clone()), n.as_bytes()), 0);
+        assert_eq!(page.body.len(), 4);
+        for _ in 0..2 {
+            let fresh = nonce();
+            let gz = page.gzipped.join(&page.body, fresh.as_bytes());
+            assert!(gz.len() < text.len() / 10, "{} bytes gzip'd of {}", gz.len(), text.len());
+            let mut out = String::new();
+            flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut out).expect("a valid gzip member");
+            assert_eq!(out, text.replace(n, &fresh));
+        }
+        let res = page.response(true);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(res.headers()[header::VARY], "accept-encoding");
+    }
+
+    #[test]
+    fn gzip_only_when_the_reader_takes_it() {
+        let h = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(v));
+            h
+        };
+        assert!(accepts_gzip(&h("gzip, deflate, br, zstd")));
+        assert!(accepts_gzip(&h("br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(&h("*")));
+        assert!(!accepts_gzip(&h("gzip;q=0, br")));
+        assert!(!accepts_gzip(&h("identity")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }
