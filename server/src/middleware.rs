@@ -10,7 +10,7 @@ use axum::{
 };
 use std::time::Instant;
 
-pub const REQUEST_ID: &str = "x-request-id";
+pub use app::platform::ssr::http::REQUEST_ID;
 
 /// An inbound `x-request-id` is kept only when it is a plausible id (so a
 /// client cannot put arbitrary text, or megabytes, into every log line);

@@ -5,6 +5,10 @@ use crate::platform::ssr::state::AppState;
 use axum::http::header;
 use std::time::Duration;
 
+/// The header that carries a request's id, in and out (set or checked by
+/// the server's outer layers, and by the page cache in front of the rest).
+pub const REQUEST_ID: &str = "x-request-id";
+
 /// What an outgoing client is for; each has its own timeouts, and every
 /// one carries our user agent and a connect timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,7 @@
 //! apart, and a reader who accepts gzip gets them joined around the fresh
 //! nonce in one gzip member, so compressing costs nothing per request.
 
+use crate::platform::ssr::http::REQUEST_ID;
 use crate::platform::ssr::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -43,9 +44,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-
-/// The request id header (set by the layers outside this one).
-const REQUEST_ID: &str = "x-request-id";
 
 /// Set by a render whose page any signed-out reader may get: the résumé's
 /// id. Taken off before the response leaves.
@@ -398,7 +396,6 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     // This reader gets what the next ones will: the same bytes, the same
     // encoding (the render went out uncompressed: see [`compress`]).
     let mut res = page.response(gzip);
-    *res.status_mut() = parts.status;
     if let Some(id) = request_id {
         res.headers_mut().insert(REQUEST_ID, id);
     }
