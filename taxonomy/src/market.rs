@@ -33,16 +33,22 @@ use std::sync::LazyLock;
 /// English. Technology names are Latin in every language, so a modest share
 /// of Hangul or Han is enough (15 %).
 pub fn detect_language(text: &str) -> Lang {
+    detect_language_of(&[text])
+}
+
+/// [`detect_language`] of texts read as one (a title and a body), without
+/// joining them.
+pub fn detect_language_of(texts: &[&str]) -> Lang {
     let (mut hangul, mut han, mut kana, mut latin) = (0usize, 0usize, 0usize, 0usize);
-    for c in text.chars() {
-        if is_hangul(c) {
+    for c in texts.iter().flat_map(|t| t.chars()) {
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+        } else if is_hangul(c) {
             hangul += 1;
         } else if matches!(c, '\u{3040}'..='\u{30FF}') {
             kana += 1;
         } else if is_han(c) {
             han += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
         }
     }
     // Han characters carry about three Latin letters' worth of text.

@@ -7,50 +7,106 @@ use crate::{Guard, Technology};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Text prepared for matching: case-folded, full-width forms made ASCII,
-/// dashes unified, URLs and e-mail addresses blanked out. `orig[i]` is the
-/// byte offset in the original text of the character that produced byte
-/// `i`, so a match can look at how it was written (its capitals).
+/// dashes unified, URLs and e-mail addresses blanked out. Each byte of
+/// `text` comes from one character of the original, so a match can look at
+/// how it was written (its capitals): see [`Normalized::original_of`].
 pub(crate) struct Normalized<'a> {
     pub text: String,
-    pub orig: Vec<usize>,
+    /// `orig[i]`: the byte offset in the original of the character that
+    /// produced byte `i`; empty while every character kept its length (the
+    /// common case: ASCII, Hangul, Han), when the offsets are the same.
+    orig: Vec<usize>,
     pub original: &'a str,
+}
+
+/// What a character is matched as, before case folding.
+fn unify(c: char) -> char {
+    match c {
+        // Full-width forms as ASCII, except the comma: "，" separates
+        // Chinese clauses where "," separates list items.
+        '\u{FF0C}' => c,
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{200B}' => ' ',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '\u{2018}' | '\u{2019}' => '\'',
+        '\r' | '\t' => ' ',
+        c => c,
+    }
+}
+
+/// Scripts without case: CJK punctuation, kana, Han, Hangul syllables.
+/// Nothing here has a lowercase form, so folding can skip the lookup.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{3001}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Self {
         let mut text = String::with_capacity(original.len() + 8);
-        let mut orig = Vec::with_capacity(original.len() + 8);
-        for (i, c) in original.char_indices() {
-            let c = match c {
-                // Full-width forms as ASCII, except the comma: "，" separates
-                // Chinese clauses where "," separates list items.
-                '\u{FF0C}' => c,
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' | '\u{00A0}' | '\u{200B}' => ' ',
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-                '\u{2018}' | '\u{2019}' => '\'',
-                '\r' | '\t' => ' ',
-                c => c,
-            };
-            if c.is_ascii() {
-                text.push(c.to_ascii_lowercase());
-                orig.push(i);
+        let mut orig: Vec<usize> = Vec::new();
+        let mut shifted = false;
+        let bytes = original.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                text.push(match b {
+                    b'\r' | b'\t' => ' ',
+                    b => b.to_ascii_lowercase() as char,
+                });
+                if shifted {
+                    orig.push(i);
+                }
+                i += 1;
                 continue;
             }
-            for l in c.to_lowercase() {
-                let start = text.len();
-                text.push(l);
-                orig.extend(std::iter::repeat_n(i, text.len() - start));
+            let Some(c) = original[i..].chars().next() else { break };
+            let len = c.len_utf8();
+            let start = text.len();
+            match unify(c) {
+                c if c.is_ascii() => text.push(c.to_ascii_lowercase()),
+                c if caseless(c) => text.push(c),
+                c => text.extend(c.to_lowercase()),
             }
+            let produced = text.len() - start;
+            if !shifted && produced != len {
+                // The first character of another length: the offsets so far
+                // were the same.
+                shifted = true;
+                orig.reserve(original.len() + 8);
+                for (k, c) in original[..i].char_indices() {
+                    orig.extend(std::iter::repeat_n(k, c.len_utf8()));
+                }
+            }
+            if shifted {
+                orig.extend(std::iter::repeat_n(i, produced));
+            }
+            i += len;
         }
         blank_addresses(&mut text);
         Normalized { text, orig, original }
     }
 
+    /// The byte offset in the original of the character that produced byte
+    /// `i` of the text (the original's end past the text's).
+    fn origin(&self, i: usize) -> usize {
+        if self.orig.is_empty() {
+            // The same characters at the same offsets: the start of the
+            // one that byte `i` is in.
+            let mut i = i.min(self.original.len());
+            while !self.original.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        } else {
+            self.orig.get(i).copied().unwrap_or(self.original.len())
+        }
+    }
+
     /// The original text of the normalised byte range.
     pub fn original_of(&self, start: usize, end: usize) -> &'a str {
-        let s = self.orig[start];
-        let e = if end < self.orig.len() { self.orig[end] } else { self.original.len() };
+        let s = self.origin(start);
+        let e = if end < self.text.len() { self.origin(end) } else { self.original.len() };
         &self.original[s..e.max(s)]
     }
 }
@@ -59,7 +115,8 @@ impl<'a> Normalized<'a> {
 /// "react@company.com") and may name people: replaced by spaces.
 fn blank_addresses(text: &mut String) {
     // Most texts have neither: nothing to blank.
-    if !text.contains('@') && !text.contains("http://") && !text.contains("https://") && !text.contains("www.") {
+    // (`://` stands for both schemes: the scan below decides.)
+    if !text.contains('@') && !text.contains("://") && !text.contains("www.") {
         return;
     }
     let bytes = text.as_bytes().to_vec();
@@ -221,6 +278,8 @@ pub(crate) struct Matcher {
     names: AhoCorasick,
     infos: Vec<PatternInfo>,
     stops: AhoCorasick,
+    /// The longest stop phrase, in bytes.
+    stop_max: usize,
     /// Category of each technology is a language (for the single letters).
     is_language: Vec<bool>,
 }
@@ -275,8 +334,9 @@ impl Matcher {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&stop_phrases)
             .expect("the stop phrases build an automaton");
+        let stop_max = stop_phrases.iter().map(String::len).max().unwrap_or(0);
         let is_language = techs.iter().map(|t| t.category == crate::Category::Language).collect();
-        Matcher { names, infos, stops, is_language }
+        Matcher { names, infos, stops, stop_max, is_language }
     }
 
     /// Every technology name in the text, in text order, without overlaps
@@ -303,13 +363,30 @@ impl Matcher {
             chosen.push(c);
         }
         chosen.sort_by_key(|c| c.0);
-        // 3. guarded names need their evidence
-        let stop_spans: Vec<(usize, usize)> = self
-            .stops
-            .find_overlapping_iter(text)
-            .filter(|m| m.start() == 0 || !text[..m.start()].chars().next_back().is_some_and(is_latin_word))
-            .map(|m| (m.start(), m.end()))
-            .collect();
+        // 3. guarded names need their evidence. A stop phrase that holds
+        // one ("go to", "spring season") vetoes it: one that holds a name
+        // lies within the stop phrases' length of it, so only the text
+        // around each guarded name is searched.
+        let mut stop_spans: Vec<(usize, usize)> = Vec::new();
+        for &(s, e, info) in &chosen {
+            if info.guard == Guard::None {
+                continue;
+            }
+            let mut from = e.saturating_sub(self.stop_max);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (s + self.stop_max).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            stop_spans.extend(
+                self.stops
+                    .find_overlapping_iter(&text[from..to])
+                    .map(|m| (from + m.start(), from + m.end()))
+                    .filter(|&(a, _)| a == 0 || !text[..a].chars().next_back().is_some_and(is_latin_word)),
+            );
+        }
         let vetoed = |s: usize, e: usize| stop_spans.iter().any(|&(a, b)| a <= s && e <= b);
         let alive: Vec<bool> = chosen.iter().map(|c| c.2.guard == Guard::None || !vetoed(c.0, c.1)).collect();
         let mut hits = Vec::with_capacity(chosen.len());
@@ -601,8 +678,51 @@ mod tests {
         assert!(!n.text.contains("golang"), "{}", n.text);
         assert!(!n.text.contains("go-corp"), "{}", n.text);
         assert!(n.text.ends_with(" now"));
-        assert_eq!(n.text.len(), n.orig.len());
         assert_eq!(n.original_of(0, 2), "Ｇｏ");
+        let n = Normalized::new("Rust와 Go");
+        assert_eq!(n.original_of(0, 4), "Rust");
+        assert_eq!(n.original_of(8, 10), "Go");
+    }
+
+    /// The folding as first written, character by character, with an
+    /// offset for every byte: the fast paths must give the very same text
+    /// and offsets.
+    fn reference(original: &str) -> (String, Vec<usize>) {
+        let (mut text, mut orig) = (String::new(), Vec::new());
+        for (i, c) in original.char_indices() {
+            let c = unify(c);
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                orig.push(i);
+                continue;
+            }
+            for l in c.to_lowercase() {
+                let start = text.len();
+                text.push(l);
+                orig.extend(std::iter::repeat_n(i, text.len() - start));
+            }
+        }
+        blank_addresses(&mut text);
+        (text, orig)
+    }
+
+    #[test]
+    fn fast_folding_is_the_reference_folding_for_every_character() {
+        let every: String = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        let samples = [
+            every.as_str(),
+            "Backend Engineer (Go) — 서울, ＲＥＡＣＴ와 Kotlin; İstanbul ΣΊΣΥΦΟΣ",
+            "熟悉Go语言，３年以上经验 https://example.com/Go",
+            "plain ascii only, Rust and C++",
+        ];
+        for s in samples {
+            let n = Normalized::new(s);
+            let (text, orig) = reference(s);
+            assert_eq!(n.text, text);
+            for (i, &o) in orig.iter().enumerate() {
+                assert_eq!(n.origin(i), o, "byte {i} of the folded text");
+            }
+        }
     }
 
     #[test]
