@@ -1208,14 +1208,9 @@ fn experience(rules: &Rules, title: &str, body: &str, lines: &[Line]) -> Experie
         "인턴",
     ];
     let title_level = title_level(title);
-    // Whether the title or the body holds any of the phrases (none holds a
-    // line break): one scan each, not one per phrase.
-    static ANY_AC: std::sync::LazyLock<AhoCorasick> =
-        std::sync::LazyLock::new(|| AhoCorasick::new(ANY).expect("the phrases build an automaton"));
-    static ENTRY_AC: std::sync::LazyLock<AhoCorasick> =
-        std::sync::LazyLock::new(|| AhoCorasick::new(ENTRY).expect("the phrases build an automaton"));
-    let any = ANY_AC.is_match(title) || ANY_AC.is_match(body);
-    let entry = ENTRY_AC.is_match(title) || ENTRY_AC.is_match(body);
+    // The title or the body (no phrase holds a line break).
+    let any = ANY.iter().any(|w| title.contains(w) || body.contains(w));
+    let entry = ENTRY.iter().any(|w| title.contains(w) || body.contains(w));
     let (min_years, max_years) = match &chosen {
         Some(p) => (Some(p.min), p.max),
         None if any || entry => (Some(0), None),
