@@ -184,17 +184,26 @@ const REMOTE: &[&str] = &[
 /// Reads a location string ("서울 강남구", "Pangyo, Gyeonggi-do",
 /// "上海/远程", "Remote (US)").
 pub fn location(s: &str) -> Location {
+    // Each table's words in one pass over the text (see [`Words`]).
+    static REGION_WORDS: LazyLock<Words<(&str, &str)>> =
+        LazyLock::new(|| Words::new(&REGIONS.iter().map(|&(c, r, ws)| ((c, r), ws)).collect::<Vec<_>>()));
+    static COUNTRY_WORDS: LazyLock<Words<&str>> = LazyLock::new(|| Words::new(COUNTRIES));
+    static REMOTE_WORDS: LazyLock<Words<()>> = LazyLock::new(|| Words::new(&[((), REMOTE)]));
     let t = Normalized::new(s).text;
-    let contains = |w: &str| contains_word(&t, w);
-    let remote = REMOTE.iter().any(|w| contains(w)) && !t.contains("no remote") && !t.contains("재택 불가");
-    let hit = REGIONS
+    let remote =
+        REMOTE_WORDS.positions(&t).iter().any(Option::is_some) && !t.contains("no remote") && !t.contains("재택 불가");
+    let found = REGION_WORDS.positions(&t);
+    let hit = REGION_WORDS
+        .rows
         .iter()
-        .filter_map(|(c, r, ws)| ws.iter().filter_map(|w| find_word_pos(&t, w)).min().map(|p| (p, *c, *r)))
+        .filter_map(|&((c, r), ref ids)| ids.iter().filter_map(|&w| found[w]).min().map(|p| (p, c, r)))
         .min();
     let (country, region) = match hit {
         Some((_, c, r)) => (Some(c), Some(r)),
         None => {
-            let country = COUNTRIES.iter().find(|(_, ws)| ws.iter().any(|w| contains(w))).map(|(c, _)| *c);
+            let found = COUNTRY_WORDS.positions(&t);
+            let country =
+                COUNTRY_WORDS.rows.iter().find(|(_, ids)| ids.iter().any(|&w| found[w].is_some())).map(|(c, _)| *c);
             // "US" only in capitals: "us" is a pronoun.
             let us = s.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "US");
             (country.or(us.then_some("US")), None)
@@ -203,6 +212,7 @@ pub fn location(s: &str) -> Location {
     Location { country, region, remote }
 }
 
+#[cfg(test)]
 fn find_word_pos(t: &str, w: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = t[from..].find(w) {
@@ -224,6 +234,7 @@ fn stands_alone(t: &str, s: usize, e: usize, w: &str) -> bool {
             && !t[e..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()))
 }
 
+#[cfg(test)]
 fn contains_word(t: &str, w: &str) -> bool {
     find_word_pos(t, w).is_some()
 }
@@ -403,6 +414,47 @@ pub fn industry_and_company_type(s: &str) -> (Option<&'static str>, Option<&'sta
     (classify_normalized(&t, &INDUSTRY_WORDS), classify_normalized(&t, &COMPANY_TYPE_WORDS))
 }
 
+/// A posting's text normalised once (see [`Normalized`]) for everything
+/// the market reads from it besides the technologies: each reader gives
+/// what its function of the same name gives for the original text.
+pub struct Folded {
+    text: String,
+}
+
+impl Folded {
+    pub fn new(s: &str) -> Self {
+        Folded { text: Normalized::new(s).text }
+    }
+
+    /// [`salary`].
+    pub fn salary(&self) -> Option<Salary> {
+        salary_normalized(&self.text.replace(',', ""))
+    }
+
+    /// [`employment_type`].
+    pub fn employment_type(&self) -> EmploymentType {
+        employment_type_normalized(&self.text)
+    }
+
+    /// [`content_hash_and_simhash`].
+    pub fn content_hash_and_simhash(&self) -> (String, u64) {
+        let canon = canonical_of_normalized(&self.text);
+        (content_hash_of_canonical(&canon), simhash_of_canonical(&canon))
+    }
+
+    /// [`industry_and_company_type`] of the company's name and then this
+    /// text, on a line of their own (normalising works character by
+    /// character, and no address spans a line break, so the name is
+    /// normalised alone and put in front).
+    pub fn industry_and_company_type(&self, company: &str) -> (Option<&'static str>, Option<&'static str>) {
+        let mut t = Normalized::new(company).text;
+        t.reserve(self.text.len() + 1);
+        t.push('\n');
+        t.push_str(&self.text);
+        (classify_normalized(&t, &INDUSTRY_WORDS), classify_normalized(&t, &COMPANY_TYPE_WORDS))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EmploymentType {
@@ -417,8 +469,11 @@ pub enum EmploymentType {
 /// The employment type a text states; the first one named wins when a
 /// posting offers several ("정규직 (계약직 전환 없음)" is still full-time).
 pub fn employment_type(s: &str) -> EmploymentType {
+    employment_type_normalized(&Normalized::new(s).text)
+}
+
+fn employment_type_normalized(t: &str) -> EmploymentType {
     use EmploymentType::*;
-    let t = Normalized::new(s).text;
     const TYPES: &[(EmploymentType, &[&str])] = &[
         (Intern, &["intern", "internship", "인턴", "实习", "체험형", "co-op"]),
         (
@@ -430,7 +485,7 @@ pub fn employment_type(s: &str) -> EmploymentType {
         (FullTime, &["full-time", "full time", "fulltime", "permanent", "정규직", "全职", "正式员工", "社招"]),
     ];
     static WORDS: LazyLock<Words<EmploymentType>> = LazyLock::new(|| Words::new(TYPES));
-    let found = WORDS.positions(&t);
+    let found = WORDS.positions(t);
     WORDS
         .rows
         .iter()
@@ -461,15 +516,19 @@ pub struct Salary {
 /// "연봉 5000만원 이상", "$120k–$160k", "$150,000/year", "20-40K·15薪",
 /// "月薪 20k-35k", "年薪 30-50万". None for "협의", "面议" or nothing.
 pub fn salary(s: &str) -> Option<Salary> {
-    let t = Normalized::new(s).text.replace(',', "");
+    salary_normalized(&Normalized::new(s).text.replace(',', ""))
+}
+
+/// [`salary`] of a normalised text without its commas.
+fn salary_normalized(t: &str) -> Option<Salary> {
     // Korean: N만원 (10,000 KRW), N억 (100,000,000 KRW).
-    if let Some(sal) = salary_korean(&t) {
+    if let Some(sal) = salary_korean(t) {
         return Some(sal);
     }
-    if let Some(sal) = salary_chinese(&t) {
+    if let Some(sal) = salary_chinese(t) {
         return Some(sal);
     }
-    salary_western(&t)
+    salary_western(t)
 }
 
 /// Numbers with their unit suffix and position: (value, unit, start, end).
@@ -593,11 +652,24 @@ fn range(mut vals: Vec<u64>, currency: &'static str, period: Period, open: bool)
 /// The text as the hashes see it: case-folded, URLs and e-mail addresses
 /// dropped, every run of non-letters one space.
 pub fn canonical_text(s: &str) -> String {
-    let n = Normalized::new(s).text;
+    canonical_of_normalized(&Normalized::new(s).text)
+}
+
+/// `c.is_alphanumeric()`, without the table lookup for ASCII, Hangul
+/// syllables and the common Han ideographs (all letters).
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric()
+    }
+}
+
+fn canonical_of_normalized(n: &str) -> String {
     let mut out = String::with_capacity(n.len());
     let mut space = true;
     for c in n.chars() {
-        if c.is_alphanumeric() {
+        if word_char(c) {
             out.push(c);
             space = false;
         } else if !space {
@@ -650,18 +722,71 @@ pub fn simhash(s: &str) -> u64 {
     simhash_of_canonical(&canonical_text(s))
 }
 
-fn simhash_of_canonical(canon: &str) -> u64 {
-    let mut weights = [0i32; 64];
-    // Each shingle's hash is fed its bytes in place (no string is built).
-    let mut add = |h: u64| {
-        for (bit, w) in weights.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *w += 1;
-            } else {
-                *w -= 1;
-            }
+/// `SPREAD[b]` has byte `k` set to bit `k` of `b`: added up, eight byte
+/// lanes count the set bits of eight bits at once.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut k = 0;
+        while k < 8 {
+            t[b] |= ((b as u64 >> k) & 1) << (8 * k);
+            k += 1;
         }
-    };
+        b += 1;
+    }
+    t
+};
+
+/// How often each of the 64 bits is set among the hashes added: eight
+/// additions a hash into byte lanes, moved to wide counters before a lane
+/// could overflow.
+struct BitCounts {
+    ones: [u32; 64],
+    lanes: [u64; 8],
+    pending: u32,
+    hashes: u32,
+}
+
+impl Default for BitCounts {
+    fn default() -> Self {
+        BitCounts { ones: [0; 64], lanes: [0; 8], pending: 0, hashes: 0 }
+    }
+}
+
+impl BitCounts {
+    fn add(&mut self, h: u64) {
+        for (j, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[((h >> (8 * j)) & 0xff) as usize];
+        }
+        self.hashes += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (j, lane) in self.lanes.iter_mut().enumerate() {
+            for k in 0..8 {
+                self.ones[8 * j + k] += ((*lane >> (8 * k)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// Each bit set where more hashes had it set than clear.
+    fn majority(mut self) -> u64 {
+        self.flush();
+        (0..64).fold(0u64, |acc, bit| if 2 * self.ones[bit] > self.hashes { acc | 1 << bit } else { acc })
+    }
+}
+
+fn simhash_of_canonical(canon: &str) -> u64 {
+    let mut counts = BitCounts::default();
+    // Each shingle's hash is fed its bytes in place (no string is built).
+    let mut add = |h: u64| counts.add(h);
     let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty()).collect();
     for w in words.windows(3) {
         // The hash of `w.join(" ")`.
@@ -680,7 +805,7 @@ fn simhash_of_canonical(canon: &str) -> u64 {
         let mut buf = [0u8; 4];
         add(w.iter().fold(FNV_OFFSET, |h, c| fnv1a_more(h, c.encode_utf8(&mut buf).as_bytes())));
     }
-    weights.iter().enumerate().fold(0u64, |acc, (bit, &w)| if w > 0 { acc | 1 << bit } else { acc })
+    counts.majority()
 }
 
 pub fn hamming(a: u64, b: u64) -> u32 {
@@ -848,5 +973,55 @@ mod tests {
             "招聘前端工程师，熟悉React和TypeScript，有移动端经验，地点北京，欢迎投递。我们是一家教育公司，团队氛围好。";
         assert!(near_duplicate(simhash(a), simhash(b)), "{}", hamming(simhash(a), simhash(b)));
         assert!(!near_duplicate(simhash(a), simhash(c)), "{}", hamming(simhash(a), simhash(c)));
+    }
+    #[test]
+    fn the_quick_word_test_is_is_alphanumeric() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(super::word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn folded_readers_give_what_their_functions_give() {
+        let companies = ["Acme", "토스 (Viva Republica)", "字节跳动", "jobs@startup.io", "https://fintech.example"];
+        let mut texts: Vec<String> =
+            crate::eval::builtin_set().into_iter().map(|l| format!("{}\n{}", l.title, l.body)).collect();
+        texts.push("연봉 4,000만원 ~ 6,000만원, 정규직, 핀테크 스타트업\nhr@toss.im https://toss.im".into());
+        texts.push("$120k–$160k/year, contract, series A startup".into());
+        texts.push("月薪 20k-35k，全职，金融科技 创业公司".into());
+        for (i, text) in texts.iter().enumerate() {
+            let f = super::Folded::new(text);
+            assert_eq!(f.salary(), super::salary(text), "{text}");
+            assert_eq!(f.employment_type(), super::employment_type(text), "{text}");
+            assert_eq!(f.content_hash_and_simhash(), super::content_hash_and_simhash(text), "{text}");
+            let company = companies[i % companies.len()];
+            assert_eq!(
+                f.industry_and_company_type(company),
+                super::industry_and_company_type(&format!("{company}\n{text}")),
+                "{company} / {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bit_counts_are_the_plain_count() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for n in [0usize, 1, 2, 254, 255, 256, 1000, 4097] {
+            let mut counts = super::BitCounts::default();
+            let mut weights = [0i64; 64];
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Skewed bits too: some almost always set, some almost never.
+                let h = if n % 2 == 0 { x } else { x | (x >> 3) };
+                counts.add(h);
+                for (bit, w) in weights.iter_mut().enumerate() {
+                    *w += if h >> bit & 1 == 1 { 1 } else { -1 };
+                }
+            }
+            let plain = weights.iter().enumerate().fold(0u64, |acc, (b, &w)| if w > 0 { acc | 1 << b } else { acc });
+            assert_eq!(counts.majority(), plain, "{n} hashes");
+        }
     }
 }
