@@ -426,6 +426,10 @@ impl Folded {
         Folded { text: Normalized::new(s).text }
     }
 
+    pub(crate) fn of_normalized(text: String) -> Self {
+        Folded { text }
+    }
+
     /// [`salary`].
     pub fn salary(&self) -> Option<Salary> {
         salary_normalized(&self.text.replace(',', ""))
@@ -1022,6 +1026,20 @@ mod tests {
             }
             let plain = weights.iter().enumerate().fold(0u64, |acc, (b, &w)| if w > 0 { acc | 1 << b } else { acc });
             assert_eq!(counts.majority(), plain, "{n} hashes");
+        }
+    }
+
+    #[test]
+    fn a_posting_folded_with_its_extraction_is_folded_alone() {
+        let t = crate::Taxonomy::builtin();
+        let mut postings: Vec<(String, String)> =
+            crate::eval::builtin_set().into_iter().map(|l| (l.title, l.body)).collect();
+        postings.push(("Ｒｕｓｔ Engineer jobs@acme.io".into(), "https://acme.io/jobs\n연봉 5,000만원, 정규직".into()));
+        for (title, body) in postings {
+            let (x, f) = t.extract_posting_and_fold(&title, &body);
+            let alone = super::Folded::new(&format!("{title}\n{body}"));
+            assert_eq!(f.text, alone.text, "{title}");
+            assert_eq!(format!("{x:?}"), format!("{:?}", t.extract_posting(&title, &body)));
         }
     }
 }

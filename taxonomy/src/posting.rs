@@ -232,10 +232,27 @@ impl Taxonomy {
     /// language. `title` may be empty. Matching a 5 KB posting takes well
     /// under a millisecond (the automaton is built in [`Taxonomy::builtin`]).
     pub fn extract_posting(&self, title: &str, body: &str) -> Extraction {
-        let title_n = Normalized::new(title);
-        let body_n = Normalized::new(body);
-        let title_hits = self.matcher.find(&title_n);
-        let body_hits = self.matcher.find(&body_n);
+        self.extract_normalized(&Normalized::new(title), &Normalized::new(body))
+    }
+
+    /// [`Taxonomy::extract_posting`], and the title and body on two lines
+    /// as [`crate::market::Folded`] reads them, normalised once for both
+    /// (normalising works character by character, and no address spans a
+    /// line break).
+    pub fn extract_posting_and_fold(&self, title: &str, body: &str) -> (Extraction, crate::market::Folded) {
+        let (title_n, body_n) = (Normalized::new(title), Normalized::new(body));
+        let x = self.extract_normalized(&title_n, &body_n);
+        let mut text = String::with_capacity(title_n.text.len() + 1 + body_n.text.len());
+        text.push_str(&title_n.text);
+        text.push('\n');
+        text.push_str(&body_n.text);
+        (x, crate::market::Folded::of_normalized(text))
+    }
+
+    fn extract_normalized(&self, title_n: &Normalized, body_n: &Normalized) -> Extraction {
+        let (title, body) = (title_n.original, body_n.original);
+        let title_hits = self.matcher.find(title_n);
+        let body_hits = self.matcher.find(body_n);
         let lines = self.rules.sections(&body_n.text);
 
         let mut technologies: Vec<Mention> = Vec::new();
