@@ -16,6 +16,7 @@ mod m20261123_000013_gallery;
 mod m20261123_000014_market_sources;
 mod m20261123_000015_posting_industry;
 mod m20261123_000016_posting_technologies_cover;
+mod m20261124_000017_posting_technology_list;
 mod m20261124_000018_near_duplicate_cover;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_market_sources::Migration),
             Box::new(m20261123_000015_posting_industry::Migration),
             Box::new(m20261123_000016_posting_technologies_cover::Migration),
+            Box::new(m20261124_000017_posting_technology_list::Migration),
             Box::new(m20261124_000018_near_duplicate_cover::Migration),
         ]
     }

@@ -138,20 +138,21 @@ fn s(r: &sea_orm::QueryResult, c: &str) -> Option<String> {
     r.try_get::<Option<String>>("", c).unwrap()
 }
 
-/// The technologies of a posting as `id.requirement`, sorted.
+/// The technologies of a posting as `id.requirement`, sorted (from the
+/// list its row keeps: `rust! go? kafka`).
 async fn technologies(app: &TestApp, posting_id: i32) -> Vec<String> {
-    let mut t: Vec<String> =
-        rows(app, &format!("SELECT tech_id, requirement FROM posting_technologies WHERE posting_id = {posting_id}"))
-            .await
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}.{}",
-                    r.try_get::<String>("", "tech_id").unwrap(),
-                    r.try_get::<String>("", "requirement").unwrap()
-                )
-            })
-            .collect();
+    let list: String = rows(app, &format!("SELECT technologies FROM postings WHERE id = {posting_id}")).await[0]
+        .try_get("", "technologies")
+        .unwrap();
+    let mut t: Vec<String> = list
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(|item| match (item.strip_suffix('!'), item.strip_suffix('?')) {
+            (Some(id), _) => format!("{id}.required"),
+            (_, Some(id)) => format!("{id}.preferred"),
+            _ => format!("{item}.mentioned"),
+        })
+        .collect();
     t.sort();
     t
 }

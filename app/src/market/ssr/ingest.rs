@@ -333,18 +333,17 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
     let strip = |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>();
     let (title, body) = (strip(title), strip(body));
     let (title, body) = (title.as_str(), body.as_str());
-    let x = dict.taxonomy.extract_posting(title, body);
-    let text = format!("{title}\n{body}");
+    // The text normalised once, for the extraction and then the salary,
+    // the employment type, the hashes and the company's industry.
+    let (x, text) = dict.taxonomy.extract_posting_and_fold(title, body);
     let place = raw.location.as_deref().filter(|l| !l.trim().is_empty()).unwrap_or(title);
     let loc = market::location(place);
     let remote = loc.remote || market::location(title).remote || raw.remote == Some(true);
     let posted_at = posted_date(raw.posted_at.as_deref(), today);
     let company = clean_opt(raw.company, 200);
-    // What the posting says about its company: its name and its text.
-    let about = format!("{}\n{text}", company.as_deref().unwrap_or_default());
     let company_key = company.as_deref().map(|c| c.to_lowercase()).unwrap_or_default();
     let url = raw.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 2000);
-    let salary = raw.salary.as_deref().and_then(market::salary).or_else(|| market::salary(&text)).map(|s| {
+    let salary = raw.salary.as_deref().and_then(market::salary).or_else(|| text.salary()).map(|s| {
         let period = match s.period {
             market::Period::Year => "year",
             market::Period::Month => "month",
@@ -354,7 +353,7 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
     });
     let stated =
         raw.employment_type.as_deref().map(market::employment_type).filter(|t| *t != market::EmploymentType::Unknown);
-    let employment_type = match stated.unwrap_or_else(|| market::employment_type(&text)) {
+    let employment_type = match stated.unwrap_or_else(|| text.employment_type()) {
         market::EmploymentType::FullTime => "full-time",
         market::EmploymentType::Contract => "contract",
         market::EmploymentType::Intern => "intern",
@@ -362,8 +361,9 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
         market::EmploymentType::Freelance => "freelance",
         market::EmploymentType::Unknown => "unknown",
     };
-    let (content_hash, simhash) = market::content_hash_and_simhash(&text);
-    let (industry, company_type) = market::industry_and_company_type(&about);
+    let (content_hash, simhash) = text.content_hash_and_simhash();
+    // What the posting says about its company: its name and its text.
+    let (industry, company_type) = text.industry_and_company_type(company.as_deref().unwrap_or_default());
     Ok(Prepared {
         source: clean_opt(raw.source, 64).unwrap_or_else(|| default_source.to_string()),
         source_id: clean_opt(raw.source_id, 200),
@@ -608,6 +608,15 @@ pub fn corpus_posting(p: &serde_json::Value, issue_month: Option<&str>) -> RawPo
     }
 }
 
+/// Postings read and prepared, to be written in one transaction, with the
+/// records of the same stretch that were rejected.
+#[derive(Default)]
+struct Batch {
+    read: u64,
+    postings: Vec<Prepared>,
+    rejections: Vec<Rejection>,
+}
+
 #[derive(Default)]
 struct Counts {
     read: u64,
@@ -814,44 +823,48 @@ pub async fn ingest_run(
         read_input(&dict, input, &source, &mut |item| tx.blocking_send(item).is_ok())
     });
 
-    let mut counts = Counts::default();
-    let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
-    let mut failure: Option<AppError> = None;
-    loop {
-        let item = rx.recv().await;
-        let done = item.is_none();
-        match item {
-            Some(Ok(p)) => {
-                counts.read += 1;
-                batch.push(p);
+    // Batches are gathered while the one before is being written (two may
+    // wait), so the extraction threads keep working through each write.
+    let (batch_tx, mut batch_rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let gather = async move {
+        let mut batch = Batch::default();
+        while let Some(item) = rx.recv().await {
+            batch.read += 1;
+            match item {
+                Ok(p) => batch.postings.push(p),
+                Err(r) => batch.rejections.push(r),
             }
-            Some(Err(r)) => {
-                counts.read += 1;
-                counts.rejected += 1;
-                if counts.rejections.len() < REPORT_REJECTIONS {
-                    counts.rejections.push(r);
-                }
+            if batch.postings.len() >= BATCH && batch_tx.send(std::mem::take(&mut batch)).await.is_err() {
+                // The writer stopped: so does the reader, its channel closed.
+                return;
             }
-            None => {}
         }
-        if batch.len() >= BATCH || (done && !batch.is_empty()) {
-            if let Err(e) = store_batch(db, &mut batch, &mut counts).await {
-                failure = Some(e);
-                break;
+        let _ = batch_tx.send(batch).await;
+    };
+    let write = async {
+        let mut counts = Counts::default();
+        while let Some(mut batch) = batch_rx.recv().await {
+            counts.read += batch.read;
+            counts.rejected += batch.rejections.len() as u64;
+            let room = REPORT_REJECTIONS.saturating_sub(counts.rejections.len());
+            counts.rejections.extend(batch.rejections.drain(..).take(room));
+            if batch.postings.is_empty() {
+                continue;
+            }
+            if let Err(e) = store_batch(db, &mut batch.postings, &mut counts).await {
+                return (counts, Some(e));
             }
             let now = counts.progress();
             if let Some(p) = &progress {
                 let _ = p.send(now);
             }
-            if !done {
-                record_counts(db, &run_id, &now).await?;
+            if let Err(e) = record_counts(db, &run_id, &now).await {
+                return (counts, Some(e));
             }
         }
-        if done {
-            break;
-        }
-    }
-    drop(rx);
+        (counts, None)
+    };
+    let ((), (mut counts, failure)) = tokio::join!(gather, write);
     let read_result = reader.await.map_err(|e| AppError::Internal(anyhow::anyhow!("ingestion reader: {e}")))?;
     if failure.is_none() {
         if let Err(e) = read_result {
@@ -1142,7 +1155,8 @@ async fn simhashes_of(
 }
 
 /// Insert `pending` (new postings, their content hashes distinct and not
-/// held), a few hundred rows a statement, then all their technologies.
+/// held), a few hundred rows a statement; each row carries its
+/// technologies (see [`technology_list`]).
 async fn insert_new(txn: &impl ConnectionTrait, pending: &mut Vec<Prepared>) -> AppResult<()> {
     if pending.is_empty() {
         return Ok(());
@@ -1152,7 +1166,6 @@ async fn insert_new(txn: &impl ConnectionTrait, pending: &mut Vec<Prepared>) -> 
     // One mark per column, and one for `ingested_at`.
     let width = COLUMNS.split(',').count() + 1;
     let row = format!("({})", vec!["?"; width].join(", "));
-    let mut ids: HashMap<String, i32> = HashMap::with_capacity(pending.len());
     for chunk in pending.chunks(MAX_VALUES / width) {
         let marks = vec![row.as_str(); chunk.len()].join(", ");
         let mut values = Vec::with_capacity(chunk.len() * width);
@@ -1160,39 +1173,8 @@ async fn insert_new(txn: &impl ConnectionTrait, pending: &mut Vec<Prepared>) -> 
             values.extend(posting_values(p, now));
             values.push(now.into());
         }
-        // Rows come back in no promised order: matched by content hash.
-        let rows = txn
-            .query_all_raw(stmt(
-                b,
-                &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES {marks} RETURNING id, content_hash"),
-                values,
-            ))
+        txn.execute_raw(stmt(b, &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES {marks}"), values))
             .await?;
-        for r in rows {
-            ids.insert(r.try_get("", "content_hash")?, r.try_get("", "id")?);
-        }
-    }
-    let mut techs: Vec<(i32, &str, &'static str)> = Vec::new();
-    for p in pending.iter() {
-        let id = *ids
-            .get(&p.content_hash)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("INSERT … RETURNING missed a posting")))?;
-        techs.extend(p.technologies.iter().map(|(t, r)| (id, t.as_str(), *r)));
-    }
-    for chunk in techs.chunks(MAX_VALUES / 3) {
-        let marks = vec!["(?, ?, ?)"; chunk.len()].join(", ");
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
-        for (id, t, r) in chunk {
-            values.push((*id).into());
-            values.push(t.to_string().into());
-            values.push((*r).into());
-        }
-        txn.execute_raw(stmt(
-            b,
-            &format!("INSERT INTO posting_technologies (posting_id, tech_id, requirement) VALUES {marks}"),
-            values,
-        ))
-        .await?;
     }
     pending.clear();
     Ok(())
@@ -1231,14 +1213,34 @@ fn posting_values(p: &Prepared, now: DateTime<Utc>) -> Vec<Value> {
         p.category.into(),
         p.industry.into(),
         p.company_type.into(),
+        technology_list(&p.technologies).into(),
         now.into(),
     ]
+}
+
+/// A posting's technologies as the one text its row keeps for the
+/// aggregates' streaming pass (see [`super::stats`]): `rust! go? kafka`,
+/// `!` required, `?` preferred, bare mentioned.
+pub fn technology_list(techs: &[(String, &'static str)]) -> String {
+    let mut out = String::with_capacity(techs.iter().map(|(t, _)| t.len() + 2).sum());
+    for (t, r) in techs {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
+        match *r {
+            "required" => out.push('!'),
+            "preferred" => out.push('?'),
+            _ => {}
+        }
+    }
+    out
 }
 
 const COLUMNS: &str =
     "source, source_id, url, canonical_url, content_hash, simhash, title, company, company_key, location, \
      country, region, remote, min_years, max_years, level, employment_type, salary_min, salary_max, salary_currency, \
-     salary_period, posted_month, posted_at, language, category, industry, company_type, updated_at";
+     salary_period, posted_month, posted_at, language, category, industry, company_type, technologies, updated_at";
 
 async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcome> {
     let b = backend(txn);
@@ -1272,8 +1274,6 @@ async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcom
             let mut values = posting_values(p, now);
             values.push(id.into());
             txn.execute_raw(stmt(b, &format!("UPDATE postings SET {set} WHERE id = ?"), values)).await?;
-            txn.execute_raw(stmt(b, "DELETE FROM posting_technologies WHERE posting_id = ?", vec![id.into()])).await?;
-            insert_technologies(txn, id, &p.technologies).await?;
             return Ok(Outcome::Updated);
         }
     }
@@ -1294,37 +1294,9 @@ async fn store_one(txn: &impl ConnectionTrait, p: &Prepared) -> AppResult<Outcom
     let marks = vec!["?"; COLUMNS.split(',').count() + 1].join(", ");
     let mut values = posting_values(p, now);
     values.push(now.into());
-    let row = txn
-        .query_one_raw(stmt(
-            b,
-            &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES ({marks}) RETURNING id"),
-            values,
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("INSERT … RETURNING gave no row")))?;
-    let id: i32 = row.try_get("", "id")?;
-    insert_technologies(txn, id, &p.technologies).await?;
+    txn.execute_raw(stmt(b, &format!("INSERT INTO postings ({COLUMNS}, ingested_at) VALUES ({marks})"), values))
+        .await?;
     Ok(Outcome::New)
-}
-
-async fn insert_technologies(txn: &impl ConnectionTrait, id: i32, techs: &[(String, &'static str)]) -> AppResult<()> {
-    if techs.is_empty() {
-        return Ok(());
-    }
-    let marks = vec!["(?, ?, ?)"; techs.len()].join(", ");
-    let mut values: Vec<Value> = Vec::with_capacity(techs.len() * 3);
-    for (t, r) in techs {
-        values.push(id.into());
-        values.push(t.clone().into());
-        values.push((*r).into());
-    }
-    txn.execute_raw(stmt(
-        backend(txn),
-        &format!("INSERT INTO posting_technologies (posting_id, tech_id, requirement) VALUES {marks}"),
-        values,
-    ))
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

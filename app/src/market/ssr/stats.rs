@@ -1,19 +1,22 @@
-//! Aggregates, computed in the database: `GROUP BY`s over
-//! `posting_technologies ⨝ postings` with the view's filters, the same SQL
-//! on SQLite and PostgreSQL. Ties are broken in Rust by id, so both
-//! databases give the very same lists whatever their collation.
+//! Aggregates, the same code on SQLite and PostgreSQL. A view (`top`,
+//! `trends`, a category's demand for the fit) is counted in one streaming
+//! pass over the postings its filters select in SQL, each row with its
+//! technologies as one short text: technology counts, pairs, breakdowns
+//! and months, all exact, never all postings in memory (what is held grows
+//! with the technologies, pairs and months seen). Ties are broken in Rust
+//! by id, so both databases give the very same lists whatever their
+//! collation.
 
 use super::sql::{backend, stmt};
 use crate::market::types::*;
 use crate::platform::ssr::error::{AppError, AppResult};
-use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Value};
-use std::collections::HashMap;
+use futures::StreamExt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, StreamTrait, Value};
+use std::collections::{BTreeMap, HashMap};
 use taxonomy::Taxonomy;
 
 const TOP: usize = 20;
 const PAIRS: usize = 10;
-/// The most asked technologies whose pairs are counted first.
-const PAIR_CANDIDATES: usize = 20;
 const TREND_SERIES: usize = 5;
 
 /// A checked [`MarketQuery`]: unknown codes are a 422 naming the field.
@@ -96,18 +99,6 @@ async fn conditions(db: &impl ConnectionTrait, f: &Filter) -> AppResult<(String,
     Ok((sql.join(" AND "), values))
 }
 
-/// The join of `posting_technologies {alias}` to its postings `p`, which
-/// the conditions need; none without conditions: every technology row
-/// belongs to a posting (a foreign key, deleted with it), so the join
-/// would only cost a lookup per row.
-fn postings_of(cond: &str, alias: &str) -> String {
-    if cond == NO_CONDITIONS {
-        String::new()
-    } else {
-        format!(" JOIN postings p ON p.id = {alias}.posting_id")
-    }
-}
-
 const NO_CONDITIONS: &str = "1 = 1";
 
 /// `YYYY-MM` minus `n` months.
@@ -124,7 +115,7 @@ async fn scalar_str(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) ->
 }
 
 fn int(r: &QueryResult, col: &str) -> AppResult<i64> {
-    // SUM() is NUMERIC on PostgreSQL for some inputs; COUNT is BIGINT.
+    // COUNT is BIGINT on PostgreSQL, INTEGER on SQLite.
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0))
 }
 
@@ -147,101 +138,160 @@ pub async fn categories(db: &DatabaseConnection) -> AppResult<Categories> {
     Ok(Categories { total_postings: categories.iter().map(|c| c.postings).sum(), categories })
 }
 
-async fn count_postings(db: &impl ConnectionTrait, cond: &str, values: Vec<Value>) -> AppResult<i64> {
-    let row = db
-        .query_one_raw(stmt(backend(db), &format!("SELECT COUNT(*) AS n FROM postings p WHERE {cond}"), values))
-        .await?;
-    Ok(row.map(|r| int(&r, "n")).transpose()?.unwrap_or(0))
+/// What one pass over a view's postings counts: every count `top` and
+/// `trends` show, exact. The postings are streamed (never all in memory),
+/// each with its technologies as the one text its row keeps (`rust! go?
+/// kafka`, see [`super::ingest::technology_list`]); what is held grows with
+/// the technologies, pairs and months seen, not with the postings.
+#[derive(Default)]
+struct Tally {
+    total: i64,
+    /// Technology id → its index in `tech_ids` and `counts`.
+    index: HashMap<String, u32>,
+    tech_ids: Vec<String>,
+    /// Per technology: postings, required, preferred.
+    counts: Vec<[i64; 3]>,
+    /// Postings per pair of technologies (by index, the lower first).
+    pairs: HashMap<(u32, u32), i64>,
+    /// Postings by region, level, industry, company type and source.
+    dims: [HashMap<String, i64>; 5],
+    /// Per month: its postings, and its postings per technology.
+    months: BTreeMap<String, (i64, HashMap<u32, i64>)>,
 }
 
-/// Every technology of the view with its counts, most asked first.
-async fn technology_counts(
-    db: &impl ConnectionTrait,
-    t: &Taxonomy,
-    cond: &str,
-    values: Vec<Value>,
-    total: i64,
-) -> AppResult<Vec<TechCount>> {
-    let rows = db
-        .query_all_raw(stmt(
-            backend(db),
-            &format!(
-                "SELECT t.tech_id AS id, COUNT(*) AS n, \
-                 SUM(CASE WHEN t.requirement = 'required' THEN 1 ELSE 0 END) AS req, \
-                 SUM(CASE WHEN t.requirement = 'preferred' THEN 1 ELSE 0 END) AS pref \
-                 FROM posting_technologies t{join} \
-                 WHERE {cond} GROUP BY t.tech_id",
-                join = postings_of(cond, "t"),
-            ),
-            values,
-        ))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: String = r.try_get("", "id")?;
-        let (n, req, pref) = (int(&r, "n")?, int(&r, "req")?, int(&r, "pref")?);
-        out.push(TechCount {
-            name: name(t, &id),
-            tech_id: id,
-            postings: n,
-            required: req,
-            preferred: pref,
-            mentioned: n - req - pref,
-            share: if total > 0 { n as f64 / total as f64 } else { 0.0 },
-        });
+impl Tally {
+    async fn of(db: &DatabaseConnection, f: &Filter) -> AppResult<Tally> {
+        let (cond, values) = conditions(db, f).await?;
+        let mut rows = db
+            .stream_raw(stmt(
+                backend(db),
+                &format!(
+                    "SELECT COALESCE(p.region, '') AS region, p.level AS level, COALESCE(p.industry, '') AS industry, \
+                     COALESCE(p.company_type, '') AS company_type, p.source AS source, p.posted_month AS month, \
+                     p.technologies AS techs FROM postings p WHERE {cond}"
+                ),
+                values,
+            ))
+            .await?;
+        let mut tally = Tally::default();
+        let mut seen: Vec<(u32, u8)> = Vec::new();
+        while let Some(r) = rows.next().await {
+            let r = r?;
+            tally.total += 1;
+            for (i, col) in ["region", "level", "industry", "company_type", "source"].iter().enumerate() {
+                *tally.dims[i].entry(r.try_get::<String>("", col)?).or_default() += 1;
+            }
+            seen.clear();
+            let techs: String = r.try_get("", "techs")?;
+            for item in techs.split(' ').filter(|s| !s.is_empty()) {
+                let (id, req) = match item.as_bytes()[item.len() - 1] {
+                    b'!' => (&item[..item.len() - 1], 1),
+                    b'?' => (&item[..item.len() - 1], 2),
+                    _ => (item, 0),
+                };
+                seen.push((tally.intern(id), req));
+            }
+            seen.sort_unstable();
+            seen.dedup_by_key(|(i, _)| *i);
+            let month = tally.months.entry(r.try_get::<String>("", "month")?).or_default();
+            month.0 += 1;
+            for &(i, req) in &seen {
+                *month.1.entry(i).or_default() += 1;
+                let c = &mut tally.counts[i as usize];
+                c[0] += 1;
+                if req > 0 {
+                    c[req as usize] += 1;
+                }
+            }
+            for (k, &(a, _)) in seen.iter().enumerate() {
+                for &(b, _) in &seen[k + 1..] {
+                    *tally.pairs.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        Ok(tally)
     }
-    out.sort_by(|a, b| b.postings.cmp(&a.postings).then_with(|| a.tech_id.cmp(&b.tech_id)));
-    Ok(out)
+
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.tech_ids.len() as u32;
+        self.index.insert(id.to_string(), i);
+        self.tech_ids.push(id.to_string());
+        self.counts.push([0; 3]);
+        i
+    }
+
+    /// Every technology seen, most asked first, then by id.
+    fn technologies(&self, t: &Taxonomy) -> Vec<(u32, TechCount)> {
+        let mut out: Vec<(u32, TechCount)> = self
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, &[n, req, pref])| {
+                let id = &self.tech_ids[i];
+                let c = TechCount {
+                    name: name(t, id),
+                    tech_id: id.clone(),
+                    postings: n,
+                    required: req,
+                    preferred: pref,
+                    mentioned: n - req - pref,
+                    share: if self.total > 0 { n as f64 / self.total as f64 } else { 0.0 },
+                };
+                (i as u32, c)
+            })
+            .collect();
+        out.sort_by(|(_, a), (_, b)| b.postings.cmp(&a.postings).then_with(|| a.tech_id.cmp(&b.tech_id)));
+        out
+    }
+
+    /// The pairs most often asked together, only those seen at least
+    /// twice; ties by the ids.
+    fn pairs(&self, t: &Taxonomy) -> Vec<TechPair> {
+        let mut pairs: Vec<(i64, &str, &str)> = self
+            .pairs
+            .iter()
+            .filter(|(_, &n)| n >= 2)
+            .map(|(&(a, b), &n)| {
+                let (a, b) = (self.tech_ids[a as usize].as_str(), self.tech_ids[b as usize].as_str());
+                if a < b {
+                    (n, a, b)
+                } else {
+                    (n, b, a)
+                }
+            })
+            .collect();
+        pairs.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| (x.1, x.2).cmp(&(y.1, y.2))));
+        pairs
+            .into_iter()
+            .take(PAIRS)
+            .map(|(n, a, b)| TechPair {
+                a_name: name(t, a),
+                b_name: name(t, b),
+                a: a.to_string(),
+                b: b.to_string(),
+                postings: n,
+            })
+            .collect()
+    }
 }
 
 pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult<MarketTop> {
-    let b = backend(db);
-    let (cond, values) = conditions(db, f).await?;
-    let total = count_postings(db, &cond, values.clone()).await?;
-    let mut top = technology_counts(db, t, &cond, values.clone(), total).await?;
-    let pairs = pairs(db, t, &cond, &values, &top).await?;
+    let mut tally = Tally::of(db, f).await?;
+    let mut top: Vec<TechCount> = tally.technologies(t).into_iter().map(|(_, c)| c).collect();
     top.truncate(TOP);
-
-    // The postings by region, level, industry, company type and source,
-    // and their first and last month: one pass over the postings, counted
-    // up here.
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            &format!(
-                "SELECT COALESCE(p.region, '') AS region, p.level AS level, COALESCE(p.industry, '') AS industry, \
-                 COALESCE(p.company_type, '') AS company_type, p.source AS source, \
-                 MIN(p.posted_month) AS lo, MAX(p.posted_month) AS hi, COUNT(*) AS n \
-                 FROM postings p WHERE {cond} \
-                 GROUP BY COALESCE(p.region, ''), p.level, COALESCE(p.industry, ''), COALESCE(p.company_type, ''), \
-                 p.source"
-            ),
-            values,
-        ))
-        .await?;
-    let mut counts: [HashMap<String, i64>; 5] = Default::default();
-    let (mut first_month, mut last_month): (Option<String>, Option<String>) = (None, None);
-    for r in rows {
-        let n = int(&r, "n")?;
-        for (i, col) in ["region", "level", "industry", "company_type", "source"].iter().enumerate() {
-            *counts[i].entry(r.try_get::<String>("", col)?).or_default() += n;
-        }
-        let (lo, hi): (String, String) = (r.try_get("", "lo")?, r.try_get("", "hi")?);
-        if first_month.as_ref().is_none_or(|m| lo < *m) {
-            first_month = Some(lo);
-        }
-        if last_month.as_ref().is_none_or(|m| hi > *m) {
-            last_month = Some(hi);
-        }
-    }
-    let [region, level, industry, company_type, source] = counts;
+    let pairs = tally.pairs(t);
+    let first_month = tally.months.keys().next().cloned();
+    let last_month = tally.months.keys().next_back().cloned();
+    let [region, level, industry, company_type, source] = std::mem::take(&mut tally.dims);
     let (by_region, by_level, by_industry, by_company_type) =
         (sorted(region), sorted(level), sorted(industry), sorted(company_type));
     let sources = sorted(source).into_iter().map(|b| SourceCount { source: b.key, postings: b.postings }).collect();
-
     Ok(MarketTop {
         query: f.query(),
-        total_postings: total,
+        total_postings: tally.total,
         first_month,
         last_month,
         top,
@@ -255,89 +305,6 @@ pub async fn top(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult
     })
 }
 
-/// The technologies most often asked for together (a self-join on the
-/// posting), only pairs seen at least twice; ties broken by id here.
-///
-/// Counting every pair of a large market is the costliest aggregate, and
-/// only the first few are shown: a pair is in at most as many postings as
-/// either of its technologies, so the pairs are first counted among the
-/// most asked technologies only (all of those in at least `floor`
-/// postings). When the last pair shown is in at least `floor` postings,
-/// no pair with another technology (in fewer than `floor`) can reach the
-/// list, and it is exact; otherwise it is counted again with the floor
-/// lowered to that pair's count, which is then enough.
-async fn pairs(
-    db: &impl ConnectionTrait,
-    t: &Taxonomy,
-    cond: &str,
-    values: &[Value],
-    techs: &[TechCount],
-) -> AppResult<Vec<TechPair>> {
-    // Sorted most asked first: the floor starts at the count of the
-    // twentieth.
-    let mut floor = techs.get(PAIR_CANDIDATES - 1).map_or(0, |c| c.postings);
-    loop {
-        let among: Vec<&str> = if floor > 2 {
-            techs.iter().filter(|c| c.postings >= floor).map(|c| c.tech_id.as_str()).collect()
-        } else {
-            vec![]
-        };
-        let pairs = pair_counts(db, t, cond, values, &among).await?;
-        match pairs.get(PAIRS - 1).map(|p| p.postings) {
-            _ if among.is_empty() => return Ok(pairs),
-            Some(last) if last >= floor => return Ok(pairs),
-            Some(last) => floor = last,
-            None => floor = 0,
-        }
-    }
-}
-
-/// The first pairs, among the technologies `among` (all when empty).
-async fn pair_counts(
-    db: &impl ConnectionTrait,
-    t: &Taxonomy,
-    cond: &str,
-    values: &[Value],
-    among: &[&str],
-) -> AppResult<Vec<TechPair>> {
-    let mut values = values.to_vec();
-    let mut only = String::new();
-    if !among.is_empty() {
-        let marks = vec!["?"; among.len()].join(", ");
-        only = format!(" AND a.tech_id IN ({marks}) AND c.tech_id IN ({marks})");
-        for _ in 0..2 {
-            values.extend(among.iter().map(|id| Value::from(id.to_string())));
-        }
-    }
-    // A generous limit, then ties broken by id here.
-    let rows = db
-        .query_all_raw(stmt(
-            backend(db),
-            &format!(
-                "SELECT a.tech_id AS a, c.tech_id AS b, COUNT(*) AS n \
-                 FROM posting_technologies a \
-                 JOIN posting_technologies c ON c.posting_id = a.posting_id AND a.tech_id < c.tech_id \
-                 {join} \
-                 WHERE {cond}{only} GROUP BY a.tech_id, c.tech_id HAVING COUNT(*) >= 2 \
-                 ORDER BY n DESC LIMIT 200",
-                join = postings_of(cond, "a"),
-            ),
-            values,
-        ))
-        .await?;
-    let mut pairs = Vec::new();
-    for r in rows {
-        let (mut a, mut c): (String, String) = (r.try_get("", "a")?, r.try_get("", "b")?);
-        if c < a {
-            std::mem::swap(&mut a, &mut c);
-        }
-        pairs.push(TechPair { a_name: name(t, &a), b_name: name(t, &c), a, b: c, postings: int(&r, "n")? });
-    }
-    pairs.sort_by(|x, y| y.postings.cmp(&x.postings).then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b))));
-    pairs.truncate(PAIRS);
-    Ok(pairs)
-}
-
 /// Counts by key as buckets, the most postings first, then by key.
 fn sorted(counts: HashMap<String, i64>) -> Vec<Bucket> {
     let mut out: Vec<Bucket> = counts.into_iter().map(|(key, postings)| Bucket { key, postings }).collect();
@@ -345,70 +312,39 @@ fn sorted(counts: HashMap<String, i64>) -> Vec<Bucket> {
     out
 }
 
-/// The five most asked technologies of a category, month by month.
+/// The five most asked technologies of a view, month by month.
 pub async fn trends(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult<Trends> {
-    let b = backend(db);
-    let (cond, values) = conditions(db, f).await?;
-    let total = count_postings(db, &cond, values.clone()).await?;
-    let top: Vec<TechCount> =
-        technology_counts(db, t, &cond, values.clone(), total).await?.into_iter().take(TREND_SERIES).collect();
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            &format!(
-                "SELECT p.posted_month AS k, COUNT(*) AS n FROM postings p WHERE {cond} \
-                 GROUP BY p.posted_month ORDER BY p.posted_month"
-            ),
-            values.clone(),
-        ))
-        .await?;
-    let mut months = Vec::new();
-    for r in rows {
-        months.push(Bucket { key: r.try_get("", "k")?, postings: int(&r, "n")? });
-    }
-    let mut series: Vec<TrendSeries> = top
-        .iter()
-        .map(|c| TrendSeries {
-            tech_id: c.tech_id.clone(),
-            name: c.name.clone(),
-            points: months.iter().map(|m| TrendPoint { month: m.key.clone(), postings: 0, share: 0.0 }).collect(),
+    let tally = Tally::of(db, f).await?;
+    let months: Vec<Bucket> =
+        tally.months.iter().map(|(key, (n, _))| Bucket { key: key.clone(), postings: *n }).collect();
+    let series = tally
+        .technologies(t)
+        .into_iter()
+        .take(TREND_SERIES)
+        .map(|(i, c)| TrendSeries {
+            points: tally
+                .months
+                .iter()
+                .map(|(month, (total, techs))| {
+                    let n = techs.get(&i).copied().unwrap_or(0);
+                    TrendPoint {
+                        month: month.clone(),
+                        postings: n,
+                        share: if *total > 0 { n as f64 / *total as f64 } else { 0.0 },
+                    }
+                })
+                .collect(),
+            tech_id: c.tech_id,
+            name: c.name,
         })
         .collect();
-    if !top.is_empty() {
-        let marks = vec!["?"; top.len()].join(", ");
-        let mut v = values;
-        v.extend(top.iter().map(|c| Value::from(c.tech_id.clone())));
-        let rows = db
-            .query_all_raw(stmt(
-                b,
-                &format!(
-                    "SELECT p.posted_month AS k, t.tech_id AS id, COUNT(*) AS n \
-                     FROM posting_technologies t JOIN postings p ON p.id = t.posting_id \
-                     WHERE {cond} AND t.tech_id IN ({marks}) GROUP BY p.posted_month, t.tech_id"
-                ),
-                v,
-            ))
-            .await?;
-        for r in rows {
-            let (month, id): (String, String) = (r.try_get("", "k")?, r.try_get("", "id")?);
-            let n = int(&r, "n")?;
-            let (Some(s), Some(mi)) =
-                (series.iter_mut().find(|s| s.tech_id == id), months.iter().position(|m| m.key == month))
-            else {
-                continue;
-            };
-            s.points[mi].postings = n;
-            s.points[mi].share = if months[mi].postings > 0 { n as f64 / months[mi].postings as f64 } else { 0.0 };
-        }
-    }
     Ok(Trends { category: f.category.clone(), months, series, credit: CREDIT.into() })
 }
 
-/// Every technology a category's postings ask for, with counts (for the fit).
+/// Every technology a view's postings ask for, with counts (for the fit).
 pub async fn demand(db: &DatabaseConnection, t: &Taxonomy, f: &Filter) -> AppResult<(i64, Vec<TechCount>)> {
-    let (cond, values) = conditions(db, f).await?;
-    let total = count_postings(db, &cond, values.clone()).await?;
-    Ok((total, technology_counts(db, t, &cond, values, total).await?))
+    let tally = Tally::of(db, f).await?;
+    Ok((tally.total, tally.technologies(t).into_iter().map(|(_, c)| c).collect()))
 }
 
 #[cfg(test)]
