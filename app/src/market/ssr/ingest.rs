@@ -308,6 +308,19 @@ fn requirement(r: Requirement) -> &'static str {
     }
 }
 
+/// `s` without control characters other than line breaks and tabs;
+/// borrowed when it has none (most texts).
+fn without_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let kept = |c: char| !c.is_control() || matches!(c, '\n' | '\t');
+    // C0 and DEL are single bytes; C1 (U+0080–U+009F) starts with 0xC2.
+    let clean = s.bytes().all(|b| (b >= 0x20 || b == b'\n' || b == b'\t') && b != 0x7f && b != 0xc2);
+    if clean || s.chars().all(kept) {
+        s.into()
+    } else {
+        s.chars().filter(|&c| kept(c)).collect::<String>().into()
+    }
+}
+
 /// Normalise and extract one posting, or say why not.
 fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str, today: NaiveDate) -> Item {
     let title = raw.title.as_deref().map(str::trim).unwrap_or("");
@@ -324,15 +337,15 @@ fn prepare(dict: &Dictionaries, raw: RawPosting, line: u64, default_source: &str
     // Binary junk: NUL bytes, or text that was not UTF-8 (replacement
     // characters). Stray control characters are only dropped.
     let junk = |s: &str| {
-        let bad = s.chars().filter(|&c| c == '\0' || c == '\u{FFFD}').count();
-        bad > 0 && (s.contains('\0') || bad * 100 > s.chars().count())
+        let nul = s.bytes().filter(|&b| b == 0).count();
+        let bad = nul + s.matches('\u{FFFD}').count();
+        bad > 0 && (nul > 0 || bad * 100 > s.chars().count())
     };
     if junk(title) || junk(body) {
         return Err(reject(line, "not_text", Some("binary data".into())));
     }
-    let strip = |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>();
-    let (title, body) = (strip(title), strip(body));
-    let (title, body) = (title.as_str(), body.as_str());
+    let (title, body) = (without_controls(title), without_controls(body));
+    let (title, body) = (&*title, &*body);
     // The text normalised once, for the extraction and then the salary,
     // the employment type, the hashes and the company's industry.
     let (x, text) = dict.taxonomy.extract_posting_and_fold(title, body);
@@ -1319,6 +1332,14 @@ mod tests {
         assert!(!s.contains("1234"), "{s}");
         assert!(!s.contains("abc_12345"), "{s}");
         assert_eq!(redact("Rust, C#, .NET, 3+ years"), "Rust, C#, .NET, 3+ years");
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_the_rest_kept() {
+        let s = "백엔드\u{7} 개발자\r\n\tRust\u{85}·©\u{7f} 우대";
+        assert_eq!(without_controls(s), "백엔드 개발자\n\tRust·© 우대");
+        let clean = "Rust · © 쿠버네티스\n\t우대";
+        assert!(matches!(without_controls(clean), std::borrow::Cow::Borrowed(t) if t == clean));
     }
 
     #[test]
