@@ -151,8 +151,10 @@ struct Tally {
     tech_ids: Vec<String>,
     /// Per technology: postings, required, preferred.
     counts: Vec<[i64; 3]>,
-    /// Postings per pair of technologies (by index, the lower first).
-    pairs: HashMap<(u32, u32), i64>,
+    /// Postings per pair of technologies: `pairs[b][a]` for the indexes
+    /// `a < b` (a triangle, grown a row a technology: a few hundred
+    /// technologies, no hashing a pair).
+    pairs: Vec<Vec<i64>>,
     /// Postings by region, level, industry, company type and source.
     dims: [HashMap<String, i64>; 5],
     /// Per month: its postings, and its postings per technology.
@@ -203,9 +205,10 @@ impl Tally {
                     c[req as usize] += 1;
                 }
             }
-            for (k, &(a, _)) in seen.iter().enumerate() {
-                for &(b, _) in &seen[k + 1..] {
-                    *tally.pairs.entry((a, b)).or_default() += 1;
+            for (k, &(b, _)) in seen.iter().enumerate() {
+                let row = &mut tally.pairs[b as usize];
+                for &(a, _) in &seen[..k] {
+                    row[a as usize] += 1;
                 }
             }
         }
@@ -220,6 +223,7 @@ impl Tally {
         self.index.insert(id.to_string(), i);
         self.tech_ids.push(id.to_string());
         self.counts.push([0; 3]);
+        self.pairs.push(vec![0; i as usize]);
         i
     }
 
@@ -250,19 +254,13 @@ impl Tally {
     /// The pairs most often asked together, only those seen at least
     /// twice; ties by the ids.
     fn pairs(&self, t: &Taxonomy) -> Vec<TechPair> {
-        let mut pairs: Vec<(i64, &str, &str)> = self
-            .pairs
-            .iter()
-            .filter(|(_, &n)| n >= 2)
-            .map(|(&(a, b), &n)| {
-                let (a, b) = (self.tech_ids[a as usize].as_str(), self.tech_ids[b as usize].as_str());
-                if a < b {
-                    (n, a, b)
-                } else {
-                    (n, b, a)
-                }
-            })
-            .collect();
+        let mut pairs: Vec<(i64, &str, &str)> = Vec::new();
+        for (b, row) in self.pairs.iter().enumerate() {
+            for (a, &n) in row.iter().enumerate().filter(|(_, &n)| n >= 2) {
+                let (a, b) = (self.tech_ids[a].as_str(), self.tech_ids[b].as_str());
+                pairs.push(if a < b { (n, a, b) } else { (n, b, a) });
+            }
+        }
         pairs.sort_unstable_by(|x, y| y.0.cmp(&x.0).then_with(|| (x.1, x.2).cmp(&(y.1, y.2))));
         pairs
             .into_iter()
