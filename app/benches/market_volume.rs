@@ -18,7 +18,8 @@
 //! `ingest::ingest` of the same stream as JSON Lines into a fresh SQLite
 //! file (and PostgreSQL with `--postgres`), (3) the aggregates
 //! (`stats::categories`, then `stats::top` and `stats::trends` for every
-//! category and for all). Memory is the process's peak (VmHWM).
+//! category and for all). Memory is the process's peak (VmHWM). The
+//! allocator is the server's (mimalloc), as where ingestion runs.
 
 use app::github::ssr::analyze::Dictionaries;
 use app::market::ssr::ingest::{ingest, Format};
@@ -29,6 +30,9 @@ use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const CORPUS: &[u8] = include_bytes!("../data/postings/whoishiring-zh.jsonl.gz");
 
